@@ -1,0 +1,49 @@
+# Two commands for a fresh machine with Python 3.11+: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DEBUG ?= 1
+
+.PHONY: run test install install-test lint serve worker bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## make run: install, migrate, load the default content, start the worker and serve on http://127.0.0.1:$(PORT)
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_default_content
+	@echo
+	@echo "  Site:  http://127.0.0.1:$(PORT)/"
+	@echo "  Admin: http://127.0.0.1:$(PORT)/admin/  (create an account with: $(BIN)/python manage.py createsuperuser)"
+	@echo "  Stop with Ctrl+C."
+	@echo
+	@trap 'kill 0' EXIT; \
+	$(BIN)/python manage.py worker & \
+	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+## make test: install what the tests need and run the whole suite
+test: install-test
+	DEBUG=0 $(BIN)/python -m pytest
+	$(BIN)/ruff check .
+
+lint: install-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .test-db.sqlite3*

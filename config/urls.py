@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from pages.sitemaps import PageSitemap, StaticSitemap
+
+sitemaps = {"static": StaticSitemap, "pages": PageSitemap}
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("news/", include("press.urls")),
+    path("get-involved/", include("contact.urls")),
+    # Content pages live at /<slug>/, so this comes last.
+    path("", include("pages.urls")),
+]
+
+admin.site.site_header = "Stop ShotSpotter: organizers"
+admin.site.site_title = "Stop ShotSpotter admin"

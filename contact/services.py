@@ -1,0 +1,24 @@
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ContactMessage
+from .tasks import notify_organizers, send_reply
+
+
+def receive(form) -> ContactMessage:
+    """Store a visitor's message and queue the organizers' notification with it."""
+    with transaction.atomic():
+        message = form.save()
+        notify_organizers.enqueue(message.pk)
+    return message
+
+
+def answer(message: ContactMessage, reply: str, user) -> bool:
+    """Email a reply once; a second call for the same message does nothing."""
+    with transaction.atomic():
+        updated = ContactMessage.objects.filter(pk=message.pk, replied_at__isnull=True).update(
+            reply=reply, replied_at=timezone.now(), replied_by=user, status=ContactMessage.Status.ANSWERED
+        )
+        if updated:
+            send_reply.enqueue(message.pk)
+    return bool(updated)

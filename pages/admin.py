@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organization, Page, SiteSettings, SocialLink, Source
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    fieldsets = [
+        (None, {"fields": ["site_name", "headline", "intro", "coalition_summary"]}),
+        (_("Notifications"), {"fields": ["notification_emails"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SocialLink)
+class SocialLinkAdmin(admin.ModelAdmin):
+    list_display = ["name", "handle", "url", "position"]
+    list_editable = ["position"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "in_coalition", "position"]
+    list_editable = ["in_coalition", "position"]
+    list_filter = ["in_coalition"]
+    search_fields = ["name", "description"]
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    extra = 1
+    fields = ["position", "title", "outlet", "date", "url"]
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "slug", "published", "position", "updated_at"]
+    list_filter = ["kind", "published"]
+    list_editable = ["published", "position"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SourceInline]
+    view_on_site = True

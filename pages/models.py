@@ -1,0 +1,160 @@
+from django.core.cache import cache
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import partial_dates
+
+
+class SiteSettings(models.Model):
+    """The one row of site-wide settings organizers edit in the admin."""
+
+    CACHE_KEY = "site-settings"
+
+    site_name = models.CharField(_("site name"), max_length=100, default="Stop ShotSpotter")
+    headline = models.CharField(_("headline"), max_length=200, default="Stop ShotSpotter. Invest in communities.")
+    intro = models.TextField(_("home page introduction"), blank=True, help_text=_("Markdown."))
+    coalition_summary = models.TextField(
+        _("coalition summary"), blank=True, help_text=_("Markdown, shown on the home page.")
+    )
+    notification_emails = models.CharField(
+        _("notification emails"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated addresses that receive contact messages and other notices."),
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        obj = cache.get(cls.CACHE_KEY)
+        if obj is None:
+            obj, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, obj, 60)
+        return obj
+
+    def notification_recipients(self) -> list[str]:
+        from django.conf import settings
+
+        listed = [e.strip() for e in self.notification_emails.split(",") if e.strip()]
+        return listed or list(settings.ORGANIZER_EMAILS)
+
+
+class SocialLink(models.Model):
+    name = models.CharField(_("network"), max_length=50, help_text=_("For example Instagram or Twitter/X."))
+    handle = models.CharField(_("handle"), max_length=100, blank=True)
+    url = models.URLField(_("link"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("social link")
+        verbose_name_plural = _("social links")
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(models.Model):
+    """A coalition member or campaign partner."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    url = models.URLField(_("website"), blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
+        help_text=_("Optional. PNG, JPEG or WebP."),
+    )
+    in_coalition = models.BooleanField(_("coalition member"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def explainers(self):
+        return self.published().filter(kind=Page.Kind.EXPLAINER)
+
+
+class Page(models.Model):
+    class Kind(models.TextChoices):
+        EXPLAINER = "explainer", _("Explainer")
+        ABOUT = "about", _("Who we are")
+        DEMANDS = "demands", _("Our demands")
+        GET_INVOLVED = "get-involved", _("Get involved")
+        OTHER = "other", _("Other")
+
+    slug = models.SlugField(_("address"), unique=True, help_text=_("The page lives at /<address>/."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(
+        _("summary"), max_length=300, blank=True, help_text=_("Shown on cards and to search engines.")
+    )
+    body = models.TextField(_("body"), help_text=_("Markdown. Cite sources as [1], [2] in the order listed below."))
+    published = models.BooleanField(_("published"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.kind == self.Kind.GET_INVOLVED:
+            return reverse("contact:get_involved")
+        return reverse("pages:page", args=[self.slug])
+
+
+class Source(models.Model):
+    """A numbered source cited on a page."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField(_("number"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    outlet = models.CharField(_("outlet or publisher"), max_length=200, blank=True)
+    date = models.CharField(
+        _("date"),
+        max_length=10,
+        blank=True,
+        validators=[partial_dates.validate],
+        help_text=_("YYYY-MM-DD, YYYY-MM or YYYY."),
+    )
+    url = models.URLField(_("link"), blank=True, max_length=500)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,46 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import partial_dates
+
+
+class PressItemQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def newest_first(self):
+        # Partial ISO dates sort correctly as strings; undated items go last.
+        return self.published().order_by("-date", "-id")
+
+
+class PressItem(models.Model):
+    title = models.CharField(_("title"), max_length=300, help_text=_("As published."))
+    outlet = models.CharField(_("outlet"), max_length=200, blank=True)
+    date = models.CharField(
+        _("date"),
+        max_length=10,
+        blank=True,
+        validators=[partial_dates.validate],
+        help_text=_("YYYY-MM-DD, YYYY-MM or YYYY; empty if unknown."),
+    )
+    url = models.URLField(_("link"), blank=True, max_length=500)
+    published = models.BooleanField(_("listed on the site"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PressItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("press item")
+        verbose_name_plural = _("press items")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url or f"{reverse('press:list')}#press-{self.pk}"
+
+    @property
+    def date_display(self):
+        return partial_dates.display(self.date)

@@ -1,0 +1,12 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from .models import PressItem
+
+PER_PAGE = 10
+
+
+def press_list(request):
+    paginator = Paginator(PressItem.objects.newest_first(), PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return render(request, "press/list.html", {"page_obj": page_obj, "items": page_obj.object_list})
