@@ -163,6 +163,7 @@ STORAGES = {
         )
     },
 }
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, opted into now
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 

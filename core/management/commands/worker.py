@@ -11,10 +11,11 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger("core.worker")
 
@@ -37,6 +38,23 @@ def run_periodic_jobs(jobs, stop: threading.Event, tick: float = 0.5) -> None:
     connection.close()
 
 
+def run_queued_tasks(worker: Worker) -> int:
+    """Run every task that is ready now, in this thread; returns how many ran.
+
+    Unlike the worker loop it leaves database connections alone, so it also
+    works inside a test's transaction.
+    """
+    ran = 0
+    while True:
+        with transaction.atomic():
+            task_result = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if task_result is None:
+                return ran
+            task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+        ran += 1
+
+
 class Command(BaseCommand):
     help = "Run queued background tasks and the periodic jobs until stopped."
 
@@ -52,10 +70,7 @@ class Command(BaseCommand):
     def handle(self, *args, interval, batch, no_periodic, **options):
         jobs = [] if no_periodic else list(settings.PERIODIC_JOBS)
         stop = threading.Event()
-        if batch:
-            for path, _ in jobs:
-                import_string(path)()
-        elif jobs:
+        if not batch and jobs:
             threading.Thread(target=run_periodic_jobs, args=(jobs, stop), daemon=True, name="periodic").start()
         worker = Worker(
             queue_names=["*"],
@@ -67,8 +82,14 @@ class Command(BaseCommand):
             max_tasks=None,
             worker_id=get_random_string(32),
         )
-        if not batch:
-            worker.configure_signals()
+        if batch:
+            for path, _ in jobs:
+                import_string(path)()
+            run_queued_tasks(worker)
+            for path, _ in jobs:  # again, for what the tasks changed
+                import_string(path)()
+            return
+        worker.configure_signals()
         try:
             worker.run()
         finally:

@@ -1,0 +1,78 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.management import call_command
+
+from press.models import PressItem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_default_press_item_is_listed_newest_first_undated_last(client):
+    call_command("load_default_content")
+    titles = []
+    page = 1
+    while True:
+        response = client.get(f"/news/?page={page}")
+        assert response.status_code == 200
+        titles += [item.title for item in response.context["items"]]
+        if not response.context["page_obj"].has_next():
+            break
+        page += 1
+    assert len(titles) == PressItem.objects.count() == 26
+    dated = list(PressItem.objects.exclude(date="").order_by("-date", "-id").values_list("title", flat=True))
+    assert titles[: len(dated)] == dated
+
+
+def test_an_item_without_link_is_still_listed_without_a_link(client, db):
+    PressItem.objects.create(title="Hall Monitor: Soft on Crime")
+    html = client.get("/news/").content.decode()
+    assert '<span class="title">Hall Monitor: Soft on Crime</span>' in html
+
+
+def test_it_paginates_by_ten(client, db):
+    for i in range(25):
+        PressItem.objects.create(title=f"Item {i}", date=f"2020-01-{i + 1:02d}")
+    first = client.get("/news/").content.decode()
+    assert "Item 24" in first and "Item 14" not in first
+    assert "Page 1 of 3" in first
+    last = client.get("/news/?page=3").content.decode()
+    assert "Item 0" in last
+    assert client.get("/news/?page=99").status_code == 200
+    assert client.get("/news/?page=abc").status_code == 200
+
+
+def test_the_rss_feed_is_valid_xml_with_each_item(client, db):
+    PressItem.objects.create(
+        title="Chicago watchdog harshly criticizes ShotSpotter system",
+        outlet="AP",
+        date="2021-08-24",
+        url="https://example.org/a",
+    )
+    PressItem.objects.create(title="Undated & linkless")
+    response = client.get("/news/feed.rss")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    root = ET.fromstring(response.content)
+    items = root.findall("./channel/item")
+    assert [i.findtext("title") for i in items] == [
+        "Chicago watchdog harshly criticizes ShotSpotter system",
+        "Undated & linkless",
+    ]
+    assert items[0].findtext("link") == "https://example.org/a"
+    assert "Tue, 24 Aug 2021" in items[0].findtext("pubDate")
+
+
+def test_the_atom_feed_is_valid_xml(client, db):
+    PressItem.objects.create(title="One", date="2022")
+    response = client.get("/news/feed.atom")
+    root = ET.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert root.find("a:entry/a:title", ns).text == "One"
+    assert root.find("a:entry/a:updated", ns).text.startswith("2022-01-01")
+
+
+def test_an_unlisted_item_disappears(client, db):
+    PressItem.objects.create(title="Hidden item", published=False)
+    assert "Hidden item" not in client.get("/news/").content.decode()
+    assert "Hidden item" not in client.get("/news/feed.rss").content.decode()
