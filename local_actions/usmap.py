@@ -1,0 +1,217 @@
+"""The map of the United States drawn as inline SVG: state shapes, markers, choropleth.
+
+Everything here returns plain data (paths, positions, labels) that the
+templates in templates/local_actions/ turn into markup, so the map needs no
+tiles, no script and nothing from another website.
+"""
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from . import geo
+from .states import STATE_NAMES
+
+DATA = Path(__file__).resolve().parent / "data" / "us_states.json"
+VIEWBOX = f"0 0 {geo.WIDTH} {geo.HEIGHT}"
+
+
+@lru_cache(maxsize=1)
+def states() -> tuple[dict, ...]:
+    """fips, postal, name and SVG path `d` of the 50 states and DC (built by scripts/build_us_map.py)."""
+    return tuple(json.loads(DATA.read_text())["states"])
+
+
+PATH_TOKEN_RE = re.compile(r"[MLlZz]|-?(?:\d+\.?\d*|\.\d+)")
+
+
+def parse_path(d: str) -> list[list[tuple[float, float]]]:
+    """The rings of a path written by the build script (M, absolute L, relative l, z)."""
+    rings, ring, command, numbers = [], [], "", []
+    for part in PATH_TOKEN_RE.findall(d):
+        if part.isalpha():
+            command = part
+            if part in "Zz" and ring:
+                rings.append(ring)
+                ring = []
+            continue
+        numbers.append(float(part))
+        if len(numbers) < 2:
+            continue
+        x, y = numbers
+        numbers = []
+        if command == "M":
+            if ring:
+                rings.append(ring)
+            ring = [(x, y)]
+            command = "L"  # coordinates after a move are lines
+        elif command == "L":
+            ring.append((x, y))
+        elif command == "l":
+            px, py = ring[-1]
+            ring.append((px + x, py + y))
+    if ring:
+        rings.append(ring)
+    return rings
+
+
+@lru_cache(maxsize=1)
+def _state_rings() -> dict[str, list]:
+    return {s["postal"]: parse_path(s["d"]) for s in states()}
+
+
+def state_at(x: float, y: float) -> str | None:
+    """Postal code of the state drawn at a map position, or None (sea, lakes, outside)."""
+    for postal, rings in _state_rings().items():
+        if geo.point_in_rings(x, y, rings):
+            return postal
+    return None
+
+
+# --- Marker shapes ------------------------------------------------------------
+# Status is shown by shape as well as colour, so the map reads without colour.
+# Sizes are chosen so every shape covers about the same area.
+
+
+def _polygon(points) -> str:
+    head, *rest = points
+    return f"M{head[0]:.1f} {head[1]:.1f}" + "".join(f"L{x:.1f} {y:.1f}" for x, y in rest) + "Z"
+
+
+def _regular(x, y, r, sides, rotation=-90.0):
+    angles = [math.radians(rotation + 360 * i / sides) for i in range(sides)]
+    return [(x + r * math.cos(a), y + r * math.sin(a)) for a in angles]
+
+
+def shape_path(shape: str, x: float, y: float, size: float = 9.0) -> str:
+    if shape == "circle":
+        r = size
+        return f"M{x - r:.1f} {y:.1f}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0Z"
+    if shape == "square":
+        h = size * 0.89
+        return _polygon([(x - h, y - h), (x + h, y - h), (x + h, y + h), (x - h, y + h)])
+    if shape == "diamond":
+        return _polygon(_regular(x, y, size * 1.25, 4))
+    if shape == "triangle":
+        return _polygon(_regular(x, y + size * 0.25, size * 1.45, 3))
+    if shape == "triangle-down":
+        return _polygon(_regular(x, y - size * 0.25, size * 1.45, 3, rotation=90))
+    if shape == "star":
+        outer = _regular(x, y, size * 1.45, 5)
+        inner = _regular(x, y, size * 0.62, 5, rotation=-54)
+        return _polygon([p for pair in zip(outer, inner, strict=True) for p in pair])
+    raise ValueError(f"unknown shape {shape!r}")
+
+
+@dataclass
+class Marker:
+    url: str
+    label: str
+    status: str
+    shape: str
+    colour: str
+    x: float
+    y: float
+
+    @property
+    def d(self) -> str:
+        return shape_path(self.shape, self.x, self.y)
+
+
+def legend_icon(shape: str) -> str:
+    """A shape centred in a 24 x 24 box, for the legend and the status badges."""
+    return shape_path(shape, 12, 12, size=7.5)
+
+
+# --- Choropleth -----------------------------------------------------------------
+
+# Light to dark; each step at least 1.3:1 from the next so neighbouring classes
+# are told apart, and the legend and table carry the numbers anyway.
+CHOROPLETH_COLOURS = ["#f6dfd3", "#eba78f", "#d2654f", "#a12a2a", "#5a0e1a"]
+NO_DATA_COLOUR = "#ffffff"
+
+
+def nice_step(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 x 10^n that is at least `value`."""
+    if value <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * power >= value:
+            return factor * power
+    return 10 * power
+
+
+def class_breaks(values, classes: int = len(CHOROPLETH_COLOURS)) -> list[float]:
+    """Lower bounds of equal, round-numbered classes from 0 to the largest value."""
+    top = max(values, default=0)
+    step = nice_step(top / classes)
+    if all(float(v).is_integer() for v in values):
+        step = max(1, math.ceil(step))
+    return [step * i for i in range(classes)]
+
+
+def class_of(value: float, breaks: list[float]) -> int:
+    index = 0
+    for i, low in enumerate(breaks):
+        if value >= low:
+            index = i
+    return index
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return number_format(value, force_grouping=True)
+
+
+def choropleth(values: dict, unit: str) -> dict:
+    """Everything the choropleth template draws: state fills, legend, table rows.
+
+    `values` maps postal codes to numbers; states missing from it are "no data".
+    `unit` names what is counted ("signatures"), already translated.
+    """
+    values = {code.upper(): v for code, v in values.items() if code.upper() in STATE_NAMES and v is not None}
+    breaks = class_breaks(list(values.values()))
+    integers = all(float(v).is_integer() for v in values.values())
+    legend = []
+    for i, low in enumerate(breaks):
+        high = breaks[i + 1] if i + 1 < len(breaks) else None
+        if high is None:
+            text = _("%(low)s or more") % {"low": _fmt(low)}
+        elif integers:
+            text = _("%(low)s to %(high)s") % {"low": _fmt(low), "high": _fmt(high - 1)}
+        else:
+            text = _("%(low)s to under %(high)s") % {"low": _fmt(low), "high": _fmt(high)}
+        legend.append({"index": i, "colour": CHOROPLETH_COLOURS[i], "text": text})
+    shapes = []
+    for state in states():
+        postal = state["postal"]
+        name = str(STATE_NAMES[postal])
+        if postal in values:
+            index = class_of(values[postal], breaks)
+            label = _("%(state)s: %(value)s %(unit)s") % {"state": name, "value": _fmt(values[postal]), "unit": unit}
+            colour = CHOROPLETH_COLOURS[index]
+            shapes.append({**state, "name": name, "class_index": index, "colour": colour, "label": label})
+        else:
+            label = _("%(state)s: no data") % {"state": name}
+            shapes.append({**state, "name": name, "class_index": None, "colour": NO_DATA_COLOUR, "label": label})
+    rows = sorted(
+        ({"postal": p, "name": str(STATE_NAMES[p]), "value": _fmt(v), "number": v} for p, v in values.items()),
+        key=lambda row: (-row["number"], row["name"]),
+    )
+    return {
+        "viewbox": VIEWBOX,
+        "states": shapes,
+        "legend": legend,
+        "no_data_colour": NO_DATA_COLOUR,
+        "rows": rows,
+        "unit": unit,
+        "has_missing": len(values) < len(STATE_NAMES),
+    }
