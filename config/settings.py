@@ -32,12 +32,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
     "core",
     "pages",
     "press",
     "contact",
+    "signatures",
 ]
 
 MIDDLEWARE = [
@@ -116,13 +118,21 @@ else:
 # --- Background tasks -------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Jobs the worker runs on a timer (dotted path, seconds between runs).
-PERIODIC_JOBS: list[tuple[str, float]] = []
+PERIODIC_JOBS: list[tuple[str, float]] = [
+    ("signatures.counting.update_counts", 1),  # the public count lags at most a few seconds
+    ("signatures.outbox.deliver_due_emails", 0.5),
+    ("signatures.purge.purge", 3600),
+]
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).
-HOME_CALLS_TO_ACTION: list[str] = []
+HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action"]
 
 # Loaders of the default content in default_content/ (see core.default_content).
-DEFAULT_CONTENT_LOADERS = ["pages.default_content.load", "press.default_content.load"]
+DEFAULT_CONTENT_LOADERS = [
+    "pages.default_content.load",
+    "press.default_content.load",
+    "signatures.default_content.load",
+]
 
 # --- Email --------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

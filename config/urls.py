@@ -11,6 +11,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("news/", include("press.urls")),
     path("get-involved/", include("contact.urls")),
+    path("", include("signatures.urls")),
     # Content pages live at /<slug>/, so this comes last.
     path("", include("pages.urls")),
 ]

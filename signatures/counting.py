@@ -1,0 +1,129 @@
+"""Batched counters: signing never touches a shared row.
+
+`update_counts` (run by the worker every second) folds rows whose counted
+flag disagrees with their state into the Count table in one transaction;
+`recount` rebuilds the table from the signatures themselves.
+"""
+
+from collections import Counter
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count as CountOf
+from django.db.models import F, Q, Sum
+
+from .models import Count, Signature
+from .states import State
+
+BATCH = 20_000
+CACHE_SECONDS = 1
+_LOCK_KEY = 7_130_001  # PostgreSQL advisory lock: one counter run at a time
+
+# Organizations count once an organizer has approved them.
+COUNTABLE = Q(state=State.VERIFIED) & (Q(kind=Signature.Kind.INDIVIDUAL) | Q(approved_at__isnull=False))
+
+MILESTONES = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000]
+
+
+def next_milestone(total: int) -> int:
+    """The next goal: it rises as each one is reached (1M, 2.5M, 5M, 10M... past the list)."""
+    for milestone in MILESTONES:
+        if total < milestone:
+            return milestone
+    milestone = 1_000_000
+    while total >= milestone:
+        milestone = milestone * 5 // 2 if str(milestone)[0] == "1" else milestone * 2
+    return milestone
+
+
+def _lock():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+def _chunks(ids, size=5_000):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def update_counts(batch: int = BATCH) -> int:
+    """Apply the signatures verified or un-verified since the last run; returns how many."""
+    fields = ("pk", "campaign_id", "kind", "us_state")
+    with transaction.atomic():
+        _lock()
+        to_add = list(Signature.objects.filter(COUNTABLE, counted=False).values_list(*fields)[:batch])
+        to_remove = list(Signature.objects.filter(~Q(COUNTABLE), counted=True).values_list(*fields)[:batch])
+        if not to_add and not to_remove:
+            return 0
+        deltas = Counter()
+        for _pk, campaign_id, kind, us_state in to_add:
+            deltas[campaign_id, kind, us_state] += 1
+        for _pk, campaign_id, kind, us_state in to_remove:
+            deltas[campaign_id, kind, us_state] -= 1
+        for (campaign_id, kind, us_state), delta in deltas.items():
+            if delta and not Count.objects.filter(campaign_id=campaign_id, kind=kind, us_state=us_state).update(
+                total=F("total") + delta
+            ):
+                Count.objects.create(campaign_id=campaign_id, kind=kind, us_state=us_state, total=delta)
+        for ids in _chunks([row[0] for row in to_add]):
+            Signature.objects.filter(pk__in=ids).update(counted=True)
+        for ids in _chunks([row[0] for row in to_remove]):
+            Signature.objects.filter(pk__in=ids).update(counted=False)
+        # Withdrawn rows were kept only to be subtracted; now they can go.
+        Signature.objects.filter(state=State.WITHDRAWN, counted=False).delete()
+    return len(to_add) + len(to_remove)
+
+
+def recount() -> dict:
+    """Rebuild every counter from the signatures, exactly; returns {campaign_id: total}."""
+    with transaction.atomic():
+        _lock()
+        Signature.objects.filter(COUNTABLE, counted=False).update(counted=True)
+        Signature.objects.filter(~Q(COUNTABLE), counted=True).update(counted=False)
+        Signature.objects.filter(state=State.WITHDRAWN, counted=False).delete()
+        buckets = (
+            Signature.objects.filter(counted=True)
+            .values("campaign_id", "kind", "us_state")
+            .annotate(n=CountOf("pk"))
+            .order_by()
+        )
+        Count.objects.all().delete()
+        Count.objects.bulk_create(
+            Count(campaign_id=b["campaign_id"], kind=b["kind"], us_state=b["us_state"], total=b["n"]) for b in buckets
+        )
+    totals = Counter()
+    for b in buckets:
+        totals[b["campaign_id"]] += b["n"]
+    return dict(totals)
+
+
+def public_counts(campaign_id: int) -> dict:
+    """What the site shows: totals by kind and by US state (cached for a second)."""
+    key = f"counts:{campaign_id}"
+    counts = cache.get(key)
+    if counts is None:
+        rows = Count.objects.filter(campaign_id=campaign_id, total__gt=0).values_list("kind", "us_state", "total")
+        individuals = organizations = 0
+        by_state = Counter()
+        for kind, us_state, total in rows:
+            if kind == Signature.Kind.ORGANIZATION:
+                organizations += total
+            else:
+                individuals += total
+            if us_state:
+                by_state[us_state] += total
+        total = individuals + organizations
+        counts = {
+            "total": total,
+            "individuals": individuals,
+            "organizations": organizations,
+            "by_state": dict(sorted(by_state.items())),
+            "next_milestone": next_milestone(total),
+        }
+        cache.set(key, counts, CACHE_SECONDS)
+    return counts
+
+
+def total_in_table(campaign_id: int) -> int:
+    return Count.objects.filter(campaign_id=campaign_id).aggregate(t=Sum("total"))["t"] or 0

@@ -1,0 +1,166 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pages.models import Organization
+
+from .states import State
+
+
+class CampaignQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class Campaign(models.Model):
+    """Something people sign: a petition to a named target, or an open letter."""
+
+    class Kind(models.TextChoices):
+        PETITION = "petition", _("Petition")
+        LETTER = "letter", _("Open letter")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    slug = models.SlugField(_("address"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    target = models.CharField(
+        _("addressed to"), max_length=200, help_text=_("Who receives it, e.g. the company's CEO.")
+    )
+    summary = models.CharField(_("summary"), max_length=300, help_text=_("One sentence for cards and link previews."))
+    body = models.TextField(_("text"), help_text=_("Markdown."))
+    partners = models.ManyToManyField(
+        Organization, blank=True, related_name="campaigns", verbose_name=_("participating organizations")
+    )
+    published = models.BooleanField(_("published"), default=True)
+    is_open = models.BooleanField(_("open for signatures"), default=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    accepts_organizations = models.BooleanField(
+        _("organizations can sign"), default=False, help_text=_("Organizations' signatures appear once approved.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "title"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("signatures:campaign", args=[self.kind, self.slug])
+
+    @property
+    def asks_zip(self) -> bool:
+        return self.kind == self.Kind.PETITION
+
+    def accepting_signatures(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.published and self.is_open and (self.closes_at is None or now < self.closes_at)
+
+
+class Signature(models.Model):
+    """One person's or organization's signature.
+
+    Personal data is kept only as long as it serves the signer: the address
+    is dropped once the confirmation is done unless they asked for updates
+    (a keyed hash of it stays, for de-duplication); withdrawal erases the rest.
+    """
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        ORGANIZATION = "organization", _("Organization")
+
+    class Email(models.TextChoices):
+        NONE = "", _("Nothing to send")
+        CONFIRM = "confirm", _("Confirmation request")
+        ALREADY = "already", _("Already signed")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures")
+    kind = models.CharField(_("signs as"), max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    state = models.CharField(_("status"), max_length=12, choices=State.choices, default=State.PENDING)
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email"), null=True, blank=True)
+    email_hash = models.CharField(max_length=64, null=True, editable=False)
+    email_domain = models.CharField(_("email domain"), max_length=255, blank=True)
+    zip_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    us_state = models.CharField(_("state"), max_length=2, blank=True, db_index=True)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    organization_url = models.URLField(_("organization website"), blank=True)
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    show_name = models.BooleanField(_("name shown publicly"), default=False)
+    wants_updates = models.BooleanField(_("wants updates"), default=False)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    ip_hash = models.CharField(_("network hash"), max_length=32, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    verified_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Outbox: the email the worker still has to send for this row.
+    email_due = models.CharField(max_length=8, choices=Email.choices, blank=True, default="")
+    emails_sent = models.PositiveSmallIntegerField(default=0)
+    # Whether the batched counters include this row (see counting.py).
+    counted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            # One signature per address per campaign, enforced by the database
+            # so that two simultaneous submissions cannot both get in.
+            models.UniqueConstraint(fields=["campaign", "email_hash"], name="one_signature_per_email"),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "state", "verified_at"], name="sig_public_list"),
+            models.Index(fields=["created_at"], name="sig_created"),
+            models.Index(fields=["email_due"], condition=~Q(email_due=""), name="sig_outbox"),
+            models.Index(fields=["campaign"], condition=Q(counted=False, state=State.VERIFIED), name="sig_to_count"),
+            models.Index(
+                fields=["campaign"], condition=Q(counted=True) & ~Q(state=State.VERIFIED), name="sig_to_uncount"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == self.Kind.ORGANIZATION:
+            return self.organization
+        return self.name
+
+    @property
+    def place(self) -> str:
+        return ", ".join(p for p in (self.city, self.us_state) if p)
+
+    @property
+    def is_public(self) -> bool:
+        if self.state != State.VERIFIED:
+            return False
+        if self.kind == self.Kind.ORGANIZATION:
+            return self.approved_at is not None
+        return self.show_name
+
+
+class Count(models.Model):
+    """Verified signatures per campaign, kind and US state, kept by a batched job.
+
+    Signing never writes here: one job folds newly verified rows in every few
+    seconds, so a viral petition has no single hot row.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="counts")
+    kind = models.CharField(max_length=12, choices=Signature.Kind.choices)
+    us_state = models.CharField(max_length=2, blank=True)
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "kind", "us_state"], name="one_count_per_bucket")]
+        verbose_name = _("count")
+        verbose_name_plural = _("counts")
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.kind}/{self.us_state}: {self.total}"

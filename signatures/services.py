@@ -1,0 +1,145 @@
+"""Everything that changes a signature happens here (the view only parses).
+
+Each function acts with one conditional UPDATE from the states it may start
+from (states.py), so concurrent or replayed requests cannot skip a step.
+"""
+
+import enum
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import states
+from .emails import domain_of, email_hash
+from .models import Campaign, Signature
+from .states import State
+
+logger = logging.getLogger(__name__)
+
+# A person who submits again while unconfirmed gets the email again, a few
+# times at most, so the form cannot be used to flood someone's inbox.
+MAX_EMAILS_PER_SIGNATURE = 4
+
+
+def sign(campaign: Campaign, *, email: str, ip_hash: str = "", **fields) -> Signature | None:
+    """Record a signature and queue its confirmation email; one INSERT.
+
+    A second submission with the same address creates nothing: it queues the
+    confirmation again (while pending) or an "already signed" note. The caller
+    shows the same reply either way, so the form reveals nothing. Returns the
+    new row, or None for a duplicate.
+    """
+    digest = email_hash(email)
+    try:
+        with transaction.atomic():
+            return Signature.objects.create(
+                campaign=campaign,
+                email=email,
+                email_hash=digest,
+                email_domain=domain_of(email),
+                ip_hash=ip_hash,
+                email_due=Signature.Email.CONFIRM,
+                **fields,
+            )
+    except IntegrityError:
+        _remind(campaign, digest, email)
+        return None
+
+
+def _remind(campaign: Campaign, digest: str, email: str) -> None:
+    existing = Signature.objects.filter(
+        campaign=campaign, email_hash=digest, email_due="", emails_sent__lt=MAX_EMAILS_PER_SIGNATURE
+    )
+    # Unconfirmed: send the link again. Confirmed: tell them they already signed.
+    existing.filter(state__in=states.CAN_CONFIRM, verified_at__isnull=True).update(
+        email=email, email_due=Signature.Email.CONFIRM
+    )
+    existing.filter(verified_at__isnull=False, state__in=[State.VERIFIED, State.FLAGGED]).update(
+        email=email, email_due=Signature.Email.ALREADY
+    )
+
+
+class Outcome(enum.Enum):
+    DONE = "done"
+    ALREADY = "already"
+    GONE = "gone"
+
+
+def confirm(signature_id: int) -> Outcome:
+    """The signer clicked the button in their email."""
+    now = timezone.now()
+    rows = Signature.objects.filter(pk=signature_id, verified_at__isnull=True)
+    with transaction.atomic():
+        done = rows.filter(state=State.PENDING).update(state=State.VERIFIED, verified_at=now)
+        # A flagged signature is confirmed like any other, and stays uncounted.
+        done += rows.filter(state=State.FLAGGED).update(verified_at=now)
+        if done:
+            _forget_address_if_unneeded(Q(pk=signature_id))
+            return Outcome.DONE
+    if Signature.objects.filter(pk=signature_id, verified_at__isnull=False).exists():
+        return Outcome.ALREADY
+    return Outcome.GONE
+
+
+def _forget_address_if_unneeded(rows: Q) -> None:
+    """Keep the address only for someone who asked for updates or has an email on its way."""
+    Signature.objects.filter(rows, verified_at__isnull=False, wants_updates=False, email_due="").update(email=None)
+
+
+ERASED = {
+    "name": "",
+    "email": None,
+    "email_hash": None,
+    "email_domain": "",
+    "zip_code": "",
+    "city": "",
+    "organization": "",
+    "organization_url": "",
+    "role": "",
+    "ip_hash": "",
+    "show_name": False,
+    "wants_updates": False,
+    "email_due": "",
+}
+
+
+def withdraw(signature_id: int) -> Outcome:
+    """Erase the signer's data. The counters drop it on their next run, then the row goes."""
+    with transaction.atomic():
+        rows = Signature.objects.filter(pk=signature_id, state__in=states.CAN_WITHDRAW)
+        if rows.filter(counted=False).delete()[0]:
+            return Outcome.DONE
+        # Counted: keep an anonymous row (its US state only) until the counters subtract it.
+        if rows.update(state=State.WITHDRAWN, **ERASED):
+            return Outcome.DONE
+    return Outcome.GONE
+
+
+def invalidate(queryset) -> int:
+    """Organizers strike signatures out (fraud, duplicates by hand); returns how many."""
+    return queryset.filter(state__in=states.CAN_INVALIDATE).update(state=State.INVALIDATED, email_due="")
+
+
+def flag(queryset) -> int:
+    """Silently stop counting: the signer still sees a normal confirmation."""
+    return queryset.filter(state__in=states.CAN_FLAG).update(state=State.FLAGGED)
+
+
+def unflag(queryset) -> int:
+    confirmed = queryset.filter(state=State.FLAGGED, verified_at__isnull=False).update(state=State.VERIFIED)
+    return confirmed + queryset.filter(state=State.FLAGGED, verified_at__isnull=True).update(state=State.PENDING)
+
+
+def approve_organizations(queryset) -> int:
+    return queryset.filter(kind=Signature.Kind.ORGANIZATION, approved_at__isnull=True).update(
+        approved_at=timezone.now()
+    )
+
+
+def record_email_sent(ids: list[int], kind: str) -> None:
+    """The outbox sent these: clear the flag, and the address where it is no longer needed."""
+    rows = Signature.objects.filter(pk__in=ids, email_due=kind)
+    rows.update(email_due="", emails_sent=F("emails_sent") + 1)
+    _forget_address_if_unneeded(Q(pk__in=ids))

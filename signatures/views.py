@@ -1,0 +1,151 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.http_cache import cached_response
+from core.privacy import request_ip_hash
+
+from . import counting, services, tokens
+from .forms import OrganizationSignForm, SignForm
+from .models import Campaign, Signature
+from .queries import public_signers
+
+PAGE_SECONDS = 2
+SIGNERS_PER_PAGE = 50
+
+
+def get_campaign(kind: str, slug: str) -> Campaign:
+    """The campaign, from a short-lived cache: the sign path must not query it every time."""
+    key = f"campaign:{kind}:{slug}"
+    campaign = cache.get(key)
+    if campaign is None:
+        campaign = Campaign.objects.published().filter(kind=kind, slug=slug).first() or False
+        cache.set(key, campaign, 5)
+    if not campaign:
+        raise Http404
+    return campaign
+
+
+def campaign_context(campaign: Campaign, form=None, org_form=None) -> dict:
+    return {
+        "campaign": campaign,
+        "counts": counting.public_counts(campaign.pk),
+        "recent": public_signers(campaign)[:10],
+        "partners": list(campaign.partners.all()),
+        "form": form or SignForm(campaign=campaign),
+        "org_form": org_form or (OrganizationSignForm(campaign=campaign, prefix="org") if campaign.accepts_organizations else None),
+        "share_url": settings.SITE_URL + campaign.get_absolute_url(),
+    }
+
+
+@require_GET
+def campaign_page(request, kind, slug):
+    campaign = get_campaign(kind, slug)
+
+    def render_page():
+        return render_to_string("signatures/campaign.html", campaign_context(campaign), request=request)
+
+    return cached_response(request, f"campaign:{campaign.pk}", PAGE_SECONDS, render_page)
+
+
+@csrf_exempt  # see README "Why the sign form has no CSRF token"
+@require_POST
+def sign(request, kind, slug):
+    campaign = get_campaign(kind, slug)
+    if not campaign.accepting_signatures():
+        return render(request, "signatures/closed.html", {"campaign": campaign}, status=410)
+    as_organization = campaign.accepts_organizations and request.POST.get("signer") == "organization"
+    if as_organization:
+        form = OrganizationSignForm(request.POST, campaign=campaign, prefix="org")
+    else:
+        form = SignForm(request.POST, campaign=campaign)
+    if not form.is_valid():
+        context = campaign_context(campaign, **({"org_form": form} if as_organization else {"form": form}))
+        response = render(request, "signatures/campaign.html", context, status=400)
+        add_never_cache_headers(response)
+        return response
+    if not form.is_bot():
+        services.sign(campaign, email=form.cleaned_data["email"], ip_hash=request_ip_hash(request), **form.signature_fields())
+    # The same reply whatever happened: a new signature, a duplicate or a bot.
+    response = render(request, "signatures/check_email.html", {"campaign": campaign, "as_organization": as_organization})
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+def signers(request, kind, slug):
+    campaign = get_campaign(kind, slug)
+    paginator = Paginator(public_signers(campaign), SIGNERS_PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    response = render(request, "signatures/signers.html", {"campaign": campaign, "page_obj": page_obj})
+    patch_cache_control(response, public=True, max_age=30)
+    return response
+
+
+@require_GET
+def count_json(request, kind, slug):
+    campaign = get_campaign(kind, slug)
+    counts = counting.public_counts(campaign.pk)
+    response = JsonResponse({"campaign": campaign.slug, "kind": campaign.kind, **counts})
+    patch_cache_control(response, public=True, max_age=2, stale_while_revalidate=30)
+    response["Access-Control-Allow-Origin"] = "*"  # public numbers, handy for partner sites
+    return response
+
+
+def _signature_for(token: str, purpose: str):
+    try:
+        signature_id = tokens.read(token, purpose)
+    except tokens.BadToken:
+        return None, None
+    return signature_id, Signature.objects.select_related("campaign").filter(pk=signature_id).first()
+
+
+def _bad_link(request):
+    response = render(request, "signatures/link_invalid.html", status=400)
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token):
+    # A GET only shows a button: mail scanners that open links must not sign for anyone.
+    signature_id, signature = _signature_for(token, "confirm")
+    if signature_id is None:
+        return _bad_link(request)
+    if signature is None:
+        return render(request, "signatures/gone.html", status=404)
+    if request.method == "POST":
+        outcome = services.confirm(signature_id)
+        if outcome is services.Outcome.GONE:
+            return render(request, "signatures/gone.html", status=404)
+        return redirect("signatures:confirmed", kind=signature.campaign.kind, slug=signature.campaign.slug)
+    already = signature.verified_at is not None
+    return render(request, "signatures/confirm.html", {"signature": signature, "campaign": signature.campaign, "already": already})
+
+
+@require_GET
+def confirmed(request, kind, slug):
+    campaign = get_campaign(kind, slug)
+    return render(
+        request, "signatures/confirmed.html", {"campaign": campaign, "share_url": settings.SITE_URL + campaign.get_absolute_url()}
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request, token):
+    signature_id, signature = _signature_for(token, "withdraw")
+    if signature_id is None:
+        return _bad_link(request)
+    if signature is None or signature.state == "withdrawn":
+        return render(request, "signatures/gone.html", {"withdrawn": True}, status=404)
+    if request.method == "POST":
+        campaign = signature.campaign
+        services.withdraw(signature_id)
+        return render(request, "signatures/withdrawn.html", {"campaign": campaign})
+    return render(request, "signatures/withdraw.html", {"signature": signature, "campaign": signature.campaign})
