@@ -67,7 +67,9 @@ class SignatureAdmin(admin.ModelAdmin):
     list_display = ["display_name", "campaign", "kind", "state", "place", "created_at", "verified_at", "approved_at"]
     list_filter = ["campaign", "state", "kind", ApprovalFilter, "us_state", "show_name", "wants_updates"]
     search_fields = ["name", "organization", "city", "zip_code", "email_domain", "ip_hash"]
-    search_help_text = _("Name, organization, city, ZIP, email domain or network hash; a full email address finds its signature.")
+    search_help_text = _(
+        "Name, organization, city, ZIP, email domain or network hash; a full email address finds its signature."
+    )
     date_hierarchy = "created_at"
     list_select_related = ["campaign"]
     list_per_page = 100
@@ -112,4 +114,6 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Unflag the selected signatures"), permissions=["view"])
     def unflag(self, request, queryset):
-        self._done(request, services.unflag(queryset), "%(count)d signature unflagged.", "%(count)d signatures unflagged.")
+        self._done(
+            request, services.unflag(queryset), "%(count)d signature unflagged.", "%(count)d signatures unflagged."
+        )

@@ -58,6 +58,8 @@ def rows(campaign: Campaign):
 def csv_response(campaign: Campaign) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse((writer.writerow(r) for r in rows(campaign)), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        (writer.writerow(r) for r in rows(campaign)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-signatures-{stamp}.csv"'
     return response

@@ -9,7 +9,7 @@ from . import us_zip
 
 ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 
-STATE_CHOICES = [("", _("Choose a state"))] + sorted(us_zip.STATE_NAMES.items(), key=lambda kv: kv[1])
+STATE_CHOICES = [("", _("Choose a state")), *sorted(us_zip.STATE_NAMES.items(), key=lambda kv: kv[1])]
 
 
 def text_field(label, max_length, required=True, **kwargs):
@@ -48,7 +48,9 @@ class SignForm(forms.Form):
         error_messages={"required": _("Please give your ZIP code.")},
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
     )
-    show_name = forms.BooleanField(label=_("Show my name, city and state on the public list of signers"), required=False)
+    show_name = forms.BooleanField(
+        label=_("Show my name, city and state on the public list of signers"), required=False
+    )
     wants_updates = forms.BooleanField(label=_("Email me updates about this campaign"), required=False)
     # Bots fill every field; people never see this one (hidden by CSS, skipped by screen readers).
     website = forms.CharField(required=False, label=_("Leave this empty"))
@@ -96,7 +98,9 @@ class SignForm(forms.Form):
 class OrganizationSignForm(SignForm):
     """An organization signing an open letter; shown publicly once an organizer approves it."""
 
-    organization = text_field(_("Organization name"), 200, widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    organization = text_field(
+        _("Organization name"), 200, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+    )
     organization_url = forms.URLField(
         label=_("Organization website"),
         required=False,
@@ -104,8 +108,12 @@ class OrganizationSignForm(SignForm):
         error_messages={"invalid": _("Please enter a full web address, like https://example.org.")},
     )
     city = text_field(_("City"), 100)
-    us_state = forms.ChoiceField(label=_("State"), choices=STATE_CHOICES, error_messages={"required": _("Please choose a state.")})
-    role = text_field(_("Your role in the organization"), 100, widget=forms.TextInput(attrs={"autocomplete": "organization-title"}))
+    us_state = forms.ChoiceField(
+        label=_("State"), choices=STATE_CHOICES, error_messages={"required": _("Please choose a state.")}
+    )
+    role = text_field(
+        _("Your role in the organization"), 100, widget=forms.TextInput(attrs={"autocomplete": "organization-title"})
+    )
 
     field_order = ["organization", "organization_url", "city", "us_state", "name", "role", "email", "wants_updates"]
 

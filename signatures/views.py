@@ -39,7 +39,8 @@ def campaign_context(campaign: Campaign, form=None, org_form=None) -> dict:
         "recent": public_signers(campaign)[:10],
         "partners": list(campaign.partners.all()),
         "form": form or SignForm(campaign=campaign),
-        "org_form": org_form or (OrganizationSignForm(campaign=campaign, prefix="org") if campaign.accepts_organizations else None),
+        "org_form": org_form
+        or (OrganizationSignForm(campaign=campaign, prefix="org") if campaign.accepts_organizations else None),
         "share_url": settings.SITE_URL + campaign.get_absolute_url(),
     }
 
@@ -71,9 +72,13 @@ def sign(request, kind, slug):
         add_never_cache_headers(response)
         return response
     if not form.is_bot():
-        services.sign(campaign, email=form.cleaned_data["email"], ip_hash=request_ip_hash(request), **form.signature_fields())
+        services.sign(
+            campaign, email=form.cleaned_data["email"], ip_hash=request_ip_hash(request), **form.signature_fields()
+        )
     # The same reply whatever happened: a new signature, a duplicate or a bot.
-    response = render(request, "signatures/check_email.html", {"campaign": campaign, "as_organization": as_organization})
+    response = render(
+        request, "signatures/check_email.html", {"campaign": campaign, "as_organization": as_organization}
+    )
     add_never_cache_headers(response)
     return response
 
@@ -126,14 +131,18 @@ def confirm(request, token):
             return render(request, "signatures/gone.html", status=404)
         return redirect("signatures:confirmed", kind=signature.campaign.kind, slug=signature.campaign.slug)
     already = signature.verified_at is not None
-    return render(request, "signatures/confirm.html", {"signature": signature, "campaign": signature.campaign, "already": already})
+    return render(
+        request, "signatures/confirm.html", {"signature": signature, "campaign": signature.campaign, "already": already}
+    )
 
 
 @require_GET
 def confirmed(request, kind, slug):
     campaign = get_campaign(kind, slug)
     return render(
-        request, "signatures/confirmed.html", {"campaign": campaign, "share_url": settings.SITE_URL + campaign.get_absolute_url()}
+        request,
+        "signatures/confirmed.html",
+        {"campaign": campaign, "share_url": settings.SITE_URL + campaign.get_absolute_url()},
     )
 
 

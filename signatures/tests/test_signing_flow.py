@@ -19,7 +19,7 @@ def test_a_supporter_signs_confirms_is_counted_listed_and_can_withdraw(client, p
     assert len(mailoutbox) == 1
     email = mailoutbox[0]
     assert email.to == ["ana@example.org"]
-    assert "Please confirm your signature: Stop it" == email.subject
+    assert email.subject == "Please confirm your signature: Stop it"
     confirm_url, withdraw_url = link_in(email, "confirm"), link_in(email, "withdraw")
     assert email.extra_headers["List-Unsubscribe"].endswith(withdraw_url + ">")
 
