@@ -4,6 +4,7 @@ Every value a deployment changes comes from an environment variable; the
 defaults give a working development site on SQLite with no other service.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -94,8 +95,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA temp_store=MEMORY;"
         ),
     }
-    # A file, not Django's in-memory default, so tests see WAL and real locking.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # A file, not Django's in-memory default, so tests see WAL and real locking;
+    # one per test process, so parallel runs do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
     DATABASES["default"]["CONN_MAX_AGE"] = None
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
@@ -125,12 +127,13 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
 ]
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).
-HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action"]
+HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action", "local_actions.home.calls_to_action"]
 
 # Loaders of the default content in default_content/ (see core.default_content).
 DEFAULT_CONTENT_LOADERS = [
     "pages.default_content.load",
     "press.default_content.load",
+    "local_actions.default_content.load",  # after press: it links press items to cities
     "signatures.default_content.load",
 ]
 

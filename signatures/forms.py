@@ -38,6 +38,7 @@ class SignForm(forms.Form):
         error_messages={
             "required": _("Please give your email address: we send you a link to confirm."),
             "invalid": _("Please enter a valid email address, like name@example.org."),
+            "max_length": _("Please enter a valid email address: at most %(limit_value)d characters."),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -11,9 +11,7 @@ from .conftest import link_in, run_worker, sign
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    "variant", ["ana@example.org", "ANA@Example.org", "ana+petition@example.org", " ana@example.org "]
-)
+@pytest.mark.parametrize("variant", ["ana@example.org", "ANA@Example.org", "ana+petition@example.org", " ana@example.org "])
 def test_the_same_address_written_differently_signs_once(client, petition, variant):
     sign(client, petition)
     response = sign(client, petition, email=variant)

@@ -1,0 +1,125 @@
+import csv
+import io
+
+import pytest
+from django.core.cache import cache
+
+from signatures import counting
+from signatures.export import neutralize
+from signatures.models import Signature
+
+from .conftest import count_of, link_in, run_worker, sign
+
+pytestmark = pytest.mark.django_db
+
+ORG = {
+    "signer": "organization", "org-organization": "Oakland Privacy", "org-organization_url": "https://oaklandprivacy.org",
+    "org-city": "Oakland", "org-us_state": "CA", "org-name": "Tracy Rosenberg", "org-role": "Advocacy director",
+    "org-email": "tracy@example.org",
+}  # fmt: skip
+
+
+def confirm_all(client, mailoutbox):
+    run_worker()
+    for message in mailoutbox:
+        if "Please confirm" in message.subject:
+            client.post(link_in(message, "confirm"))
+    run_worker()
+    cache.clear()
+
+
+def test_an_organization_signs_the_letter_and_appears_once_approved(client, admin_client, letter, mailoutbox):
+    page = client.get("/letter/l/").content.decode()
+    assert "Sign on behalf of an organization" in page
+    response = client.post("/letter/l/sign/", ORG)
+    assert "Check your email" in response.content.decode()
+    confirm_all(client, mailoutbox)
+    signature = Signature.objects.get()
+    assert (signature.kind, signature.organization, signature.role, signature.us_state) == (
+        "organization", "Oakland Privacy", "Advocacy director", "CA",
+    )  # fmt: skip
+    assert "Oakland Privacy" not in client.get("/letter/l/").content.decode()
+    assert count_of(client, letter)["total"] == 0
+
+    changelist = admin_client.get("/admin/signatures/signature/?approval=waiting").content.decode()
+    assert "Oakland Privacy" in changelist
+    response = admin_client.post(
+        "/admin/signatures/signature/", {"action": "approve", "_selected_action": [signature.pk]}, follow=True
+    )
+    assert "1 organization approved." in response.content.decode()
+    run_worker()
+    cache.clear()
+    page = client.get("/letter/l/").content.decode()
+    assert "Oakland Privacy" in page and "Oakland, CA" in page
+    assert "Tracy Rosenberg" not in page  # the contact person is not public
+    assert count_of(client, letter)["organizations"] == 1
+
+
+def test_organization_errors_are_shown_on_the_organization_form(client, letter):
+    response = client.post("/letter/l/sign/", {**ORG, "org-organization": "", "org-organization_url": "not a url"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Please enter a full web address" in html
+    assert 'value="Tracy Rosenberg"' in html
+
+
+def test_a_petition_does_not_take_organization_signatures(client, petition):
+    response = client.post("/petition/p/sign/", {**ORG, "name": "Ana", "email": "ana@example.org", "zip_code": "60614"})
+    assert "Check your email" in response.content.decode()
+    assert Signature.objects.get().kind == "individual"
+
+
+def test_organizers_filter_search_and_invalidate_in_bulk(client, admin_client, petition, mailoutbox):
+    sign(client, petition, email="one@example.org", zip_code="94607")
+    sign(client, petition, email="two@example.org", name="Bea Two")
+    sign(client, petition, email="three@example.org", name="Cy Three")
+    confirm_all(client, mailoutbox)
+    assert count_of(client, petition)["total"] == 3
+
+    assert "Bea Two" in admin_client.get("/admin/signatures/signature/?us_state=IL").content.decode()
+    assert "Bea Two" not in admin_client.get("/admin/signatures/signature/?us_state=CA").content.decode()
+    found = admin_client.get("/admin/signatures/signature/?q=TWO@example.org").content.decode()
+    assert "Bea Two" in found and "Cy Three" not in found
+    assert "Cy Three" in admin_client.get("/admin/signatures/signature/?state__exact=verified").content.decode()
+
+    ids = list(Signature.objects.filter(us_state="IL").values_list("pk", flat=True))
+    response = admin_client.post("/admin/signatures/signature/", {"action": "invalidate", "_selected_action": ids}, follow=True)
+    assert "2 signatures invalidated." in response.content.decode()
+    counting.update_counts()
+    cache.clear()
+    assert count_of(client, petition)["total"] == 1
+
+
+def test_the_csv_export_streams_verified_signatures_with_formulas_neutralized(client, admin_client, petition, mailoutbox):
+    sign(client, petition, name='=HYPERLINK("http://evil")', email="evil@example.org")
+    sign(client, petition, name="Ana Ruiz", email="ana@example.org", wants_updates="on")
+    sign(client, petition, name="Pending Person", email="p@example.org")
+    run_worker()
+    for message in mailoutbox[:2]:
+        client.post(link_in(message, "confirm"))
+
+    response = admin_client.get(f"/admin/signatures/campaign/{petition.pk}/export/")
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 2
+    by_name = {r["name"]: r for r in rows}
+    assert '\'=HYPERLINK("http://evil")' in by_name
+    assert by_name["Ana Ruiz"]["email_if_wants_updates"] == "ana@example.org"
+    assert by_name["Ana Ruiz"]["state"] == "IL"
+    assert by_name['\'=HYPERLINK("http://evil")']["email_if_wants_updates"] == ""
+
+
+def test_the_export_needs_an_organizer(client, petition):
+    assert client.get(f"/admin/signatures/campaign/{petition.pk}/export/").status_code == 302
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_every_formula_start_is_neutralized(value):
+    assert neutralize(value).startswith("'")
+
+
+def test_plain_values_are_left_alone():
+    assert neutralize("Ana") == "Ana"
+    assert neutralize(None) == ""
