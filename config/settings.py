@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "pages",
     "press",
     "contact",
+    "local_actions",
     "signatures",
 ]
 
@@ -127,12 +128,13 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
 ]
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).
-HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action"]
+HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action", "local_actions.home.calls_to_action"]
 
 # Loaders of the default content in default_content/ (see core.default_content).
 DEFAULT_CONTENT_LOADERS = [
     "pages.default_content.load",
     "press.default_content.load",
+    "local_actions.default_content.load",  # after press: it links press items to cities
     "signatures.default_content.load",
 ]
 

@@ -2,15 +2,17 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from local_actions.sitemaps import LocalActionSitemap
 from pages.sitemaps import PageSitemap, StaticSitemap
 
-sitemaps = {"static": StaticSitemap, "pages": PageSitemap}
+sitemaps = {"static": StaticSitemap, "pages": PageSitemap, "local": LocalActionSitemap}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("news/", include("press.urls")),
     path("get-involved/", include("contact.urls")),
+    path("local/", include("local_actions.urls")),
     path("", include("signatures.urls")),
     # Content pages live at /<slug>/, so this comes last.
     path("", include("pages.urls")),

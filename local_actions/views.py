@@ -1,0 +1,81 @@
+from itertools import groupby
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import services, usmap
+from .forms import SubmissionForm
+from .models import STATUS_DESCRIPTIONS, STATUS_STYLE, LocalAction, Status
+
+
+def status_legend(actions, current: str) -> list[dict]:
+    counts = {}
+    for action in actions:
+        counts[action.status] = counts.get(action.status, 0) + 1
+    return [
+        {
+            "value": value,
+            "label": label,
+            "description": STATUS_DESCRIPTIONS[value],
+            "count": counts.get(value, 0),
+            "icon": usmap.legend_icon(STATUS_STYLE[value]["shape"]),
+            "colour": STATUS_STYLE[value]["colour"],
+            "current": value == current,
+        }
+        for value, label in Status.choices
+    ]
+
+
+def index(request):
+    every = list(LocalAction.objects.published())
+    current = request.GET.get("status", "")
+    if current not in Status.values:
+        current = ""  # an unknown filter shows everything rather than an empty map
+    shown = [a for a in every if a.status == current] if current else every
+    shown.sort(key=lambda a: (a.state_name, a.city))
+    by_state = [(name, list(group)) for name, group in groupby(shown, key=lambda a: a.state_name)]
+    return render(
+        request,
+        "local_actions/index.html",
+        {
+            "states": usmap.states(),
+            "viewbox": usmap.VIEWBOX,
+            "markers": usmap.markers(shown),
+            "legend": status_legend(every, current),
+            "current_status": current,
+            "current_label": Status(current).label if current else "",
+            "total": len(every),
+            "shown": shown,
+            "by_state": by_state,
+        },
+    )
+
+
+def detail(request, slug):
+    action = get_object_or_404(LocalAction.objects.published().prefetch_related("sources"), slug=slug)
+    return render(
+        request,
+        "local_actions/detail.html",
+        {
+            "action": action,
+            "press": action.press_coverage(),
+            "states": usmap.states(),
+            "viewbox": usmap.VIEWBOX,
+            "markers": usmap.markers([action]),
+            "icon": usmap.legend_icon(action.style["shape"]),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def submit(request):
+    form = SubmissionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.receive(form)
+        return redirect("local_actions:thanks")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "local_actions/submit.html", {"form": form}, status=status)
+
+
+def thanks(request):
+    return render(request, "local_actions/thanks.html")
