@@ -7,6 +7,7 @@ PORT ?= 8000
 export DEBUG ?= 1
 
 .PHONY: run test install install-test lint serve worker bench clean
+WORKERS ?= 2
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,17 @@ run: install
 	@trap 'kill 0' EXIT; \
 	$(BIN)/python manage.py worker & \
 	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+
+## make serve: the production server (set SECRET_KEY, ALLOWED_HOSTS, SITE_URL... first; see README)
+serve: install
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DEBUG=0 $(BIN)/granian --interface wsgi --host $${HOST:-127.0.0.1} --port $(PORT) \
+	  --workers $(WORKERS) --blocking-threads 4 --no-ws config.wsgi:application
+
+## make worker: the background worker (emails, counts, purge), for production
+worker: install
+	DEBUG=0 $(BIN)/python manage.py worker
 
 ## make test: install what the tests need and run the whole suite
 test: install-test

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "contact",
     "local_actions",
     "signatures",
+    "defence",
 ]
 
 MIDDLEWARE = [
@@ -122,9 +123,11 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Jobs the worker runs on a timer (dotted path, seconds between runs).
 PERIODIC_JOBS: list[tuple[str, float]] = [
+    ("defence.checks.check_new_signatures", 1),  # before counting: only checked rows count
     ("signatures.counting.update_counts", 1),  # the public count lags at most a few seconds
     ("signatures.outbox.deliver_due_emails", 0.5),
     ("signatures.purge.purge", 3600),
+    ("defence.trending.alert_organizers", 60),
 ]
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).
@@ -183,7 +186,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # --- Security -------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin, not no-referrer: browsers send "Origin: null" on form posts without a
+# referrer, which CSRF checks refuse; other sites still get nothing.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

@@ -13,7 +13,7 @@ class ContactForm(forms.ModelForm):
         labels = {
             "name": _("Your name"),
             "email": _("Your email"),
-            "subject": _("Subject (optional)"),
+            "subject": _("Subject"),
             "message": _("Your message"),
         }
         widgets = {

@@ -19,8 +19,9 @@ BATCH = 20_000
 CACHE_SECONDS = 1
 _LOCK_KEY = 7_130_001  # PostgreSQL advisory lock: one counter run at a time
 
-# Organizations count once an organizer has approved them.
-COUNTABLE = Q(state=State.VERIFIED) & (Q(kind=Signature.Kind.INDIVIDUAL) | Q(approved_at__isnull=False))
+# Organizations count once an organizer has approved them; everyone once the
+# abuse checks have passed over the row (defence/checks.py).
+COUNTABLE = Q(state=State.VERIFIED, checked=True) & (Q(kind=Signature.Kind.INDIVIDUAL) | Q(approved_at__isnull=False))
 
 MILESTONES = [100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000]
 

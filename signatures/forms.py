@@ -55,6 +55,8 @@ class SignForm(forms.Form):
     wants_updates = forms.BooleanField(label=_("Email me updates about this campaign"), required=False)
     # Bots fill every field; people never see this one (hidden by CSS, skipped by screen readers).
     website = forms.CharField(required=False, label=_("Leave this empty"))
+    # The browser's proof of work (defence/pow.py), filled in by pow.js; empty without JavaScript.
+    pow = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)

@@ -95,7 +95,7 @@ class Signature(models.Model):
     show_name = models.BooleanField(_("name shown publicly"), default=False)
     wants_updates = models.BooleanField(_("wants updates"), default=False)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    ip_hash = models.CharField(_("network hash"), max_length=32, blank=True, db_index=True)
+    ip_hash = models.CharField(_("network hash"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("signed at"), default=timezone.now)
     verified_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # Outbox: the email the worker still has to send for this row.
@@ -103,6 +103,13 @@ class Signature(models.Model):
     emails_sent = models.PositiveSmallIntegerField(default=0)
     # Whether the batched counters include this row (see counting.py).
     counted = models.BooleanField(default=False)
+    # Abuse defence (the defence app): checked by the worker before it can count.
+    checked = models.BooleanField(default=False)
+    proof_of_work = models.BooleanField(_("solved the browser check"), default=False)
+    # The solved challenge's salt: unique, so one proof of work signs once.
+    pow_salt = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    network_listed = models.CharField(_("network on a list"), max_length=5, blank=True, help_text=_("allow or block"))
+    flag_reason = models.CharField(_("why flagged"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -118,6 +125,9 @@ class Signature(models.Model):
             models.Index(fields=["created_at"], name="sig_created"),
             models.Index(fields=["email_due"], condition=~Q(email_due=""), name="sig_outbox"),
             models.Index(fields=["campaign"], condition=Q(counted=False, state=State.VERIFIED), name="sig_to_count"),
+            models.Index(fields=["id"], condition=Q(checked=False), name="sig_to_check"),
+            models.Index(fields=["campaign", "ip_hash", "created_at"], name="sig_by_network"),
+            models.Index(fields=["campaign", "email_domain", "created_at"], name="sig_by_domain"),
             models.Index(
                 fields=["campaign"], condition=Q(counted=True) & ~Q(state=State.VERIFIED), name="sig_to_uncount"
             ),

@@ -23,7 +23,11 @@ logger = logging.getLogger(__name__)
 MAX_EMAILS_PER_SIGNATURE = 4
 
 
-def sign(campaign: Campaign, *, email: str, ip_hash: str = "", **fields) -> Signature | None:
+class ReplayedProof(Exception):
+    """The proof of work was already used by another signature."""
+
+
+def sign(campaign: Campaign, *, email: str, ip_hash: str = "", pow_salt: str | None = None, **fields) -> Signature | None:
     """Record a signature and queue its confirmation email; one INSERT.
 
     A second submission with the same address creates nothing: it queues the
@@ -40,10 +44,14 @@ def sign(campaign: Campaign, *, email: str, ip_hash: str = "", **fields) -> Sign
                 email_hash=digest,
                 email_domain=domain_of(email),
                 ip_hash=ip_hash,
+                pow_salt=pow_salt,
+                proof_of_work=pow_salt is not None,
                 email_due=Signature.Email.CONFIRM,
                 **fields,
             )
     except IntegrityError:
+        if pow_salt is not None and Signature.objects.filter(pow_salt=pow_salt).exists():
+            raise ReplayedProof from None
         _remind(campaign, digest, email)
         return None
 

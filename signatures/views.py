@@ -5,11 +5,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http_cache import cached_response
-from core.privacy import request_ip_hash
+from core.privacy import client_ip, ip_hash
+from defence import lists, pow
 
 from . import counting, services, tokens
 from .forms import OrganizationSignForm, SignForm
@@ -67,18 +69,33 @@ def sign(request, kind, slug):
     else:
         form = SignForm(request.POST, campaign=campaign)
     if not form.is_valid():
-        context = campaign_context(campaign, **({"org_form": form} if as_organization else {"form": form}))
-        response = render(request, "signatures/campaign.html", context, status=400)
-        add_never_cache_headers(response)
-        return response
+        return _form_error(request, campaign, form, as_organization)
     if not form.is_bot():
-        services.sign(
-            campaign, email=form.cleaned_data["email"], ip_hash=request_ip_hash(request), **form.signature_fields()
-        )
+        ip = client_ip(request)
+        try:
+            pow_salt = pow.verify(form.cleaned_data["pow"]) if form.cleaned_data["pow"] else None
+            services.sign(
+                campaign,
+                email=form.cleaned_data["email"],
+                ip_hash=ip_hash(ip),
+                pow_salt=pow_salt,
+                network_listed=lists.network_mark(ip),
+                **form.signature_fields(),
+            )
+        except (pow.Invalid, services.ReplayedProof):
+            form.add_error(None, _("The automatic spam check did not work. Please send the form again."))
+            return _form_error(request, campaign, form, as_organization)
     # The same reply whatever happened: a new signature, a duplicate or a bot.
     response = render(
         request, "signatures/check_email.html", {"campaign": campaign, "as_organization": as_organization}
     )
+    add_never_cache_headers(response)
+    return response
+
+
+def _form_error(request, campaign, form, as_organization):
+    context = campaign_context(campaign, **({"org_form": form} if as_organization else {"form": form}))
+    response = render(request, "signatures/campaign.html", context, status=400)
     add_never_cache_headers(response)
     return response
 

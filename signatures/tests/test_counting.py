@@ -15,7 +15,7 @@ def make(campaign, n, state="verified", us_state="IL", kind="individual", **extr
     Signature.objects.bulk_create(
         Signature(
             campaign=campaign, name=f"P{i}", email_hash=f"{campaign.pk}-{state}-{us_state}-{kind}-{i}-{now.timestamp()}",
-            state=state, us_state=us_state, kind=kind, verified_at=now if state == "verified" else None, **extra,
+            state=state, us_state=us_state, kind=kind, verified_at=now if state == "verified" else None, checked=True, **extra,
         )
         for i in range(n)
     )  # fmt: skip

@@ -1,0 +1,164 @@
+import ipaddress
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from signatures.emails import canonical, email_hash
+
+# Big mail providers: thousands of real people share them, so a per-domain
+# limit must not apply to them (a viral petition is mostly these).
+COMMON_PROVIDERS = """gmail.com
+yahoo.com
+hotmail.com
+outlook.com
+live.com
+msn.com
+icloud.com
+me.com
+aol.com
+comcast.net
+att.net
+verizon.net
+protonmail.com
+proton.me"""
+
+
+class RateLimit(models.Model):
+    """Signing limits, per campaign (or the default for all): editable without a deploy.
+
+    Over a limit a signature is still accepted, confirmed and thanked like any
+    other, but flagged and never counted: a bot learns nothing.
+    """
+
+    campaign = models.OneToOneField(
+        "signatures.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_limit",
+        help_text=_("Leave empty for the default that applies to every campaign without its own."),
+    )  # fmt: skip
+    burst_seconds = models.PositiveIntegerField(_("burst window (seconds)"), default=60)
+    sustained_seconds = models.PositiveIntegerField(_("sustained window (seconds)"), default=3600)
+    network_burst = models.PositiveIntegerField(_("per network, burst"), default=10)
+    network_sustained = models.PositiveIntegerField(_("per network, sustained"), default=50)
+    network_burst_without_check = models.PositiveIntegerField(
+        _("per network, burst, without the browser check"), default=3,
+        help_text=_("For forms sent without JavaScript, which skip the proof-of-work."),
+    )  # fmt: skip
+    network_sustained_without_check = models.PositiveIntegerField(
+        _("per network, sustained, without the browser check"), default=10
+    )
+    domain_burst = models.PositiveIntegerField(_("per email domain, burst"), default=30)
+    domain_sustained = models.PositiveIntegerField(_("per email domain, sustained"), default=300)
+    domains_exempt = models.TextField(
+        _("domains without a domain limit"), default=COMMON_PROVIDERS, blank=True, help_text=_("One per line.")
+    )
+    trending_threshold = models.PositiveIntegerField(
+        _("trending alert threshold"), default=30,
+        help_text=_("Email the organizers when one network or domain signs more than this in an hour."),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("rate limit")
+        verbose_name_plural = _("rate limits")
+
+    def __str__(self):
+        return str(self.campaign or _("Default for all campaigns"))
+
+    @classmethod
+    def for_campaign(cls, campaign_id) -> "RateLimit":
+        return cls.objects.filter(campaign_id=campaign_id).first() or cls.objects.filter(campaign__isnull=True).first() or cls()
+
+    def exempt_domains(self) -> set[str]:
+        return {line.strip().lower() for line in self.domains_exempt.splitlines() if line.strip()}
+
+
+class ListEntry(models.Model):
+    """An allow- or block-list entry: a network range, an email domain, or one address."""
+
+    class Action(models.TextChoices):
+        ALLOW = "allow", _("Allow (skip the limits)")
+        BLOCK = "block", _("Block (flag silently)")
+
+    class Kind(models.TextChoices):
+        NETWORK = "network", _("IP range")
+        DOMAIN = "domain", _("Email domain")
+        EMAIL = "email", _("Email address")
+
+    action = models.CharField(_("action"), max_length=5, choices=Action.choices)
+    kind = models.CharField(_("kind"), max_length=7, choices=Kind.choices)
+    value = models.CharField(
+        _("value"), max_length=255,
+        help_text=_("IP range like 203.0.113.0/24, a domain like example.org, or an address. "
+                    "An address is stored only as a keyed hash."),
+    )  # fmt: skip
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "kind", "value"]
+        verbose_name = _("allow/block list entry")
+        verbose_name_plural = _("allow/block lists")
+        constraints = [models.UniqueConstraint(fields=["action", "kind", "value"], name="one_list_entry")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.value}"
+
+    def clean(self):
+        value = self.value.strip()
+        if self.kind == self.Kind.NETWORK:
+            try:
+                value = str(ipaddress.ip_network(value, strict=False))
+            except ValueError:
+                raise ValidationError({"value": _("Enter an IP address or range, like 203.0.113.0/24.")}) from None
+        elif self.kind == self.Kind.DOMAIN:
+            value = value.lower().lstrip("@").rstrip(".")
+            if "." not in value or " " in value or "@" in value:
+                raise ValidationError({"value": _("Enter a domain, like example.org.")})
+        elif self.kind == self.Kind.EMAIL and not (len(value) == 64 and value.isalnum()):  # already hashed
+            local, _at, domain = value.partition("@")
+            if not local or "." not in domain:
+                raise ValidationError({"value": _("Enter an email address.")})
+            value = email_hash(canonical(value))
+        self.value = value
+
+
+class Invalidation(models.Model):
+    """A bulk invalidation, recorded: what was matched, by whom, how many rows it touched."""
+
+    campaign = models.ForeignKey("signatures.Campaign", on_delete=models.CASCADE, related_name="invalidations")
+    ip_hash = models.CharField(_("network hash"), max_length=32, blank=True)
+    email_domain = models.CharField(_("email domain"), max_length=255, blank=True)
+    signed_from = models.DateTimeField(_("signed from"), null=True, blank=True)
+    signed_until = models.DateTimeField(_("signed until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("done at"), auto_now_add=True)
+    matched = models.PositiveIntegerField(_("signatures invalidated"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("bulk invalidation")
+        verbose_name_plural = _("bulk invalidations")
+
+    def __str__(self):
+        return f"{self.campaign}: {self.reason} ({self.matched})"
+
+    def clean(self):
+        if not (self.ip_hash or self.email_domain or self.signed_from or self.signed_until):
+            raise ValidationError(_("Choose at least one of: network hash, email domain, or a time window."))
+        if self.signed_from and self.signed_until and self.signed_from >= self.signed_until:
+            raise ValidationError({"signed_until": _("The end must come after the start.")})
+
+
+class TrendingAlert(models.Model):
+    """An alert sent to organizers, so one burst is reported once an hour, not every minute."""
+
+    campaign = models.ForeignKey("signatures.Campaign", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=7)
+    key = models.CharField(max_length=255)
+    count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"{self.kind} {self.key}: {self.count}"

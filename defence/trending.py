@@ -1,0 +1,59 @@
+"""Who is signing unusually fast, per campaign (shown in the admin, emailed past a threshold)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from pages.models import SiteSettings
+from signatures.models import Campaign, Signature
+
+from .models import RateLimit, TrendingAlert
+
+WINDOW = timedelta(hours=1)
+
+
+def trending(campaign: Campaign, since=None, limit: int = 20) -> dict:
+    """The busiest network hashes and email domains of the last hour, most first."""
+    since = since or timezone.now() - WINDOW
+    recent = Signature.objects.filter(campaign=campaign, created_at__gte=since)
+    exempt = RateLimit.for_campaign(campaign.pk).exempt_domains()
+    networks = recent.exclude(ip_hash="").values("ip_hash").annotate(n=Count("pk")).order_by("-n")[:limit]
+    domains = (
+        recent.exclude(email_domain="").exclude(email_domain__in=exempt)
+        .values("email_domain").annotate(n=Count("pk")).order_by("-n")[:limit]
+    )  # fmt: skip
+    return {
+        "networks": [(row["ip_hash"], row["n"]) for row in networks],
+        "domains": [(row["email_domain"], row["n"]) for row in domains],
+    }
+
+
+def alert_organizers() -> int:
+    """Email organizers about each network or domain past its campaign's threshold, once an hour each."""
+    now = timezone.now()
+    recipients = SiteSettings.load().notification_recipients()
+    alerts = []
+    for campaign in Campaign.objects.filter(is_open=True):
+        threshold = RateLimit.for_campaign(campaign.pk).trending_threshold
+        found = trending(campaign, since=now - WINDOW)
+        for kind, rows in (("network", found["networks"]), ("domain", found["domains"])):
+            for key, count in rows:
+                if count <= threshold:
+                    continue
+                if TrendingAlert.objects.filter(campaign=campaign, kind=kind, key=key, created_at__gte=now - WINDOW).exists():
+                    continue
+                alerts.append(TrendingAlert.objects.create(campaign=campaign, kind=kind, key=key, count=count))
+    if alerts and recipients:
+        context = {"alerts": alerts, "admin_url": settings.SITE_URL + reverse("admin:defence_trending")}
+        send_mail(
+            subject=render_to_string("defence/trending_subject.txt", context).strip(),
+            message=render_to_string("defence/trending_body.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    return len(alerts)
