@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import no_control_characters_multiline, no_html, single_line
@@ -96,8 +97,10 @@ class SubmissionForm(forms.ModelForm):
         for name in ("source_url", "group_url", "contact_email"):
             self.fields[name].validators += [single_line]
         # An address typed without a scheme ("example.org") becomes https://, not Django 5's http://.
+        web_only = URLValidator(schemes=["http", "https"], message=_("Please enter a full web address, starting with https://"))
         for name in ("source_url", "group_url"):
             self.fields[name].assume_scheme = "https"
+            self.fields[name].validators.append(web_only)
 
     def clean_city(self):
         return " ".join(self.cleaned_data["city"].split())

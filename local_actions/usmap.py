@@ -196,7 +196,8 @@ def choropleth(values: dict, unit: str) -> dict:
         name = str(STATE_NAMES[postal])
         if postal in values:
             index = class_of(values[postal], breaks)
-            label = _("%(state)s: %(value)s %(unit)s") % {"state": name, "value": _fmt(values[postal]), "unit": unit}
+            # "Texas, signatures: 1" reads right for any number, unlike "1 signatures".
+            label = _("%(state)s, %(unit)s: %(value)s") % {"state": name, "value": _fmt(values[postal]), "unit": unit}
             colour = CHOROPLETH_COLOURS[index]
             shapes.append({**state, "name": name, "class_index": index, "colour": colour, "label": label})
         else:

@@ -17,8 +17,8 @@ def test_the_map_has_every_state_and_a_linked_marker_per_published_action(client
     svg = html[start : html.index("</svg>", start)]
     assert 'viewBox="0 0 975 610"' in svg
     assert 'role="group"' in svg
-    assert "<title id=\"local-map-title\">Map of the United States: 24 local fights</title>" in svg
-    assert svg.count("<path d=\"M") == 51  # the 50 states and DC
+    assert '<title id="local-map-title">Map of the United States: 24 local fights</title>' in svg
+    assert svg.count('<path d="M') == 51  # the 50 states and DC
     links = re.findall(r'<a href="(/local/[^"]+/)" class="marker status-(\w+)" aria-label="([^"]+)">', svg)
     assert len(links) == LocalAction.objects.published().count() == 24
     assert ("/local/chicago-il/", "cancelled", "Chicago, IL: contract cancelled (2018-2024)") in links

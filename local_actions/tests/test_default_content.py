@@ -1,0 +1,67 @@
+"""default_content/local_actions.toml: the 24 cities of the seed map, loaded once."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from core.default_content import load_all, read
+from local_actions import geo, usmap
+from local_actions.models import LocalAction, Statistic
+
+pytestmark = pytest.mark.django_db
+
+RESEARCH = Path(settings.BASE_DIR).parent / "shared" / "local-actions.json"
+
+
+def test_loads_the_24_cities_with_sources_and_the_statistics(default_content):
+    assert LocalAction.objects.count() == 24
+    assert LocalAction.objects.published().count() == 24
+    assert Statistic.objects.count() == 8
+    chicago = LocalAction.objects.get(city="Chicago", state="IL")
+    assert chicago.status == "cancelled" and chicago.amount_usd == 49_000_000
+    assert chicago.sources.count() == 5
+    assert all(action.sources.exists() for action in LocalAction.objects.all())
+    assert all(action.fact_list for action in LocalAction.objects.all())
+
+
+def test_every_city_is_on_the_map_inside_its_own_state(default_content):
+    for action in LocalAction.objects.all():
+        x, y = action.map_position
+        assert usmap.state_at(x, y) == action.state, action
+
+
+def test_a_second_load_adds_nothing_and_deleted_cities_stay_deleted(default_content):
+    LocalAction.objects.filter(city="Chicago").delete()
+    assert load_all() == 0
+    assert LocalAction.objects.count() == 23
+
+
+def test_press_items_are_linked_from_press_toml_cities(default_content):
+    press = read("press.toml").get("press", [])
+    durham_titles = {item["title"] for item in press if "Durham" in item.get("cities", [])}
+    assert durham_titles
+    durham = LocalAction.objects.get(city="Durham")
+    assert durham_titles <= set(durham.press_items.values_list("title", flat=True))
+
+
+def test_amounts_are_only_set_where_the_money_text_states_a_total(default_content):
+    for action in LocalAction.objects.exclude(amount_usd=None):
+        assert action.money, action
+        millions = action.amount_usd / 1_000_000
+        stated = [f"${millions:g}M", f"${action.amount_usd // 1000}K"]
+        assert any(text in action.money for text in stated), (action, action.money)
+
+
+@pytest.mark.skipif(not RESEARCH.exists(), reason="shared research file not present")
+def test_the_toml_matches_the_research_file(default_content):
+    research = json.loads(RESEARCH.read_text())["actions"]
+    assert len(research) == LocalAction.objects.count()
+    for entry in research:
+        action = LocalAction.objects.get(city=entry["city"], state=entry["state"])
+        assert action.status == entry["status"]
+        assert action.years == entry["years"]
+        assert float(action.latitude) == pytest.approx(entry["lat"], abs=1e-4)
+        assert float(action.longitude) == pytest.approx(entry["lon"], abs=1e-4)
+        assert geo.project(entry["lon"], entry["lat"]) == pytest.approx(action.map_position)
