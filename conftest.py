@@ -9,3 +9,9 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _admin_without_second_factor(settings):
+    """Most tests use pytest-django's admin_client; the two-factor tests switch this back on."""
+    settings.ADMIN_REQUIRE_2FA = False

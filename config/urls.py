@@ -18,6 +18,3 @@ urlpatterns = [
     # Content pages live at /<slug>/, so this comes last.
     path("", include("pages.urls")),
 ]
-
-admin.site.site_header = "Stop ShotSpotter: organizers"
-admin.site.site_title = "Stop ShotSpotter admin"

@@ -56,3 +56,15 @@ def ip_hash(ip: str) -> str:
 
 def request_ip_hash(request) -> str:
     return ip_hash(client_ip(request))
+
+
+def pseudonymous_ip(request) -> str:
+    """The keyed hash of the client's network, written as a private IPv6 address.
+
+    For libraries that insist on an IP field (django-axes' login lockout): they
+    get a stable per-network value that is not the address and cannot be
+    turned back into it.
+    """
+    digest = request_ip_hash(request)[:30]
+    groups = ["fd" + digest[:2]] + [digest[i : i + 4] for i in range(2, 30, 4)]
+    return ":".join(groups)
