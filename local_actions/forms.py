@@ -27,8 +27,8 @@ class SubmissionForm(forms.ModelForm):
         labels = {
             "city": _("City or county"),
             "state": _("State"),
-            "status": _("Where does it stand?"),
-            "description": _("What is happening?"),
+            "status": _("Where things stand"),
+            "description": _("What is happening"),
             "source_url": _("A link about it"),
             "group_name": _("Your group's name"),
             "group_url": _("Your group's website or social media page"),
