@@ -8,6 +8,7 @@ class ContactMessage(models.Model):
         NEW = "new", _("New")
         ANSWERED = "answered", _("Answered")
         CLOSED = "closed", _("Closed without reply")
+        HELD = "held", _("Held: sent faster than the limit")
 
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("email"))

@@ -5,11 +5,18 @@ from .models import ContactMessage
 from .tasks import notify_organizers, send_reply
 
 
-def receive(form) -> ContactMessage:
-    """Store a visitor's message and queue the organizers' notification with it."""
+def receive(form, held: bool = False) -> ContactMessage:
+    """Store a visitor's message and queue the organizers' notification with it.
+
+    A message over the rate limit is kept, marked held, and notifies no one.
+    """
     with transaction.atomic():
-        message = form.save()
-        notify_organizers.enqueue(message.pk)
+        message = form.save(commit=False)
+        if held:
+            message.status = ContactMessage.Status.HELD
+        message.save()
+        if not held:
+            notify_organizers.enqueue(message.pk)
     return message
 
 

@@ -76,6 +76,14 @@ def verify(payload: str) -> str:
     return salt
 
 
+def verify_once(payload: str) -> str:
+    """Like verify, for forms that keep no row to hold the salt: the cache remembers it until it expires."""
+    salt = verify(payload)
+    if not cache.add(f"pow-used:{hashlib.sha256(salt.encode()).hexdigest()}", 1, int(EXPIRES.total_seconds())):
+        raise Invalid
+    return salt
+
+
 def solve(challenge_data: dict) -> str:
     """A solved payload, as the browser would send it (for tests and the benchmark)."""
     solution = altcha.solve_challenge_v1(

@@ -102,3 +102,45 @@ def test_an_organizer_answers_from_the_admin_and_the_reply_is_emailed_once(admin
 
 def test_a_wrong_method_is_refused(client):
     assert client.put("/get-involved/").status_code == 405
+
+
+def test_a_honeypot_submission_is_thanked_and_dropped(client):
+    response = client.post("/get-involved/", {**GOOD, "website": "http://spam.example"})
+    assert response.status_code == 302
+    assert ContactMessage.objects.count() == 0
+
+
+def test_a_forged_proof_of_work_gets_a_clear_error(client):
+    response = client.post("/get-involved/", {**GOOD, "pow": "forged"})
+    assert response.status_code == 400
+    assert "The automatic spam check did not work" in response.content.decode()
+    assert ContactMessage.objects.count() == 0
+
+
+def test_messages_past_the_limit_are_held_without_notifying(client, mailoutbox):
+    for i in range(5):
+        client.post("/get-involved/", {**GOOD, "message": f"Message {i}"}, REMOTE_ADDR="198.51.100.3")
+    run_worker()
+    assert ContactMessage.objects.count() == 5
+    assert ContactMessage.objects.filter(status="held").count() == 2
+    assert len(mailoutbox) == 3
+
+
+def test_a_solved_proof_of_work_raises_the_limit(client, monkeypatch):
+    from defence import pow
+
+    monkeypatch.setattr(pow, "BASE_DIFFICULTY", 20)
+    for i in range(5):
+        payload = pow.solve(client.get("/defence/challenge.json").json())
+        client.post("/get-involved/", {**GOOD, "message": f"Message {i}", "pow": payload}, REMOTE_ADDR="198.51.100.4")
+    assert ContactMessage.objects.filter(status="new").count() == 5
+
+
+def test_a_replayed_proof_of_work_is_refused(client, monkeypatch):
+    from defence import pow
+
+    monkeypatch.setattr(pow, "BASE_DIFFICULTY", 20)
+    payload = pow.solve(client.get("/defence/challenge.json").json())
+    assert client.post("/get-involved/", {**GOOD, "pow": payload}).status_code == 302
+    assert client.post("/get-involved/", {**GOOD, "pow": payload}).status_code == 400
+    assert ContactMessage.objects.count() == 1
