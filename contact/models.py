@@ -16,13 +16,9 @@ class ContactMessage(models.Model):
     message = models.TextField(_("message"), max_length=5000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
-    reply = models.TextField(
-        _("reply"), blank=True, help_text=_("Write a reply and save: it is emailed to the sender once.")
-    )
+    reply = models.TextField(_("reply"), blank=True, help_text=_("Write a reply and save: it is emailed to the sender once."))
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,6 +1,6 @@
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.privacy import request_ip_hash
 from defence import pow, throttle
@@ -47,5 +47,6 @@ def _passes_checks(request, form) -> bool:
     return True
 
 
+@require_safe
 def thanks(request):
     return render(request, "contact/thanks.html")

@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import services, usmap
 from .forms import SubmissionForm
@@ -26,6 +26,7 @@ def status_legend(actions, current: str) -> list[dict]:
     ]
 
 
+@require_safe
 def index(request):
     every = list(LocalAction.objects.published())
     current = request.GET.get("status", "")
@@ -51,6 +52,7 @@ def index(request):
     )
 
 
+@require_safe
 def detail(request, slug):
     action = get_object_or_404(LocalAction.objects.published().prefetch_related("sources"), slug=slug)
     return render(
@@ -77,5 +79,6 @@ def submit(request):
     return render(request, "local_actions/submit.html", {"form": form}, status=status)
 
 
+@require_safe
 def thanks(request):
     return render(request, "local_actions/thanks.html")

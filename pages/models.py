@@ -15,9 +15,7 @@ class SiteSettings(models.Model):
     site_name = models.CharField(_("site name"), max_length=100, default="Stop ShotSpotter")
     headline = models.CharField(_("headline"), max_length=200, default="Stop ShotSpotter. Invest in communities.")
     intro = models.TextField(_("home page introduction"), blank=True, help_text=_("Markdown."))
-    coalition_summary = models.TextField(
-        _("coalition summary"), blank=True, help_text=_("Markdown, shown on the home page.")
-    )
+    coalition_summary = models.TextField(_("coalition summary"), blank=True, help_text=_("Markdown, shown on the home page."))
     notification_emails = models.CharField(
         _("notification emails"),
         max_length=500,
@@ -111,9 +109,7 @@ class Page(models.Model):
     slug = models.SlugField(_("address"), unique=True, help_text=_("The page lives at /<address>/."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(
-        _("summary"), max_length=300, blank=True, help_text=_("Shown on cards and to search engines.")
-    )
+    summary = models.CharField(_("summary"), max_length=300, blank=True, help_text=_("Shown on cards and to search engines."))
     body = models.TextField(_("body"), help_text=_("Markdown. Cite sources as [1], [2] in the order listed below."))
     published = models.BooleanField(_("published"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)

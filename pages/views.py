@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils.module_loading import import_string
+from django.views.decorators.http import require_safe
 
 from press.models import PressItem
 
@@ -19,6 +20,7 @@ def calls_to_action() -> list[dict]:
     return ctas
 
 
+@require_safe
 def home(request):
     return render(
         request,
@@ -32,6 +34,7 @@ def home(request):
     )
 
 
+@require_safe
 def page(request, slug):
     page = get_object_or_404(Page.objects.published().prefetch_related("sources"), slug=slug)
     context = {"page": page}

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.http_cache import cached_response
 from core.privacy import client_ip, ip_hash
@@ -41,13 +41,12 @@ def campaign_context(campaign: Campaign, form=None, org_form=None) -> dict:
         "recent": public_signers(campaign)[:10],
         "partners": list(campaign.partners.all()),
         "form": form or SignForm(campaign=campaign),
-        "org_form": org_form
-        or (OrganizationSignForm(campaign=campaign, prefix="org") if campaign.accepts_organizations else None),
+        "org_form": org_form or (OrganizationSignForm(campaign=campaign, prefix="org") if campaign.accepts_organizations else None),
         "share_url": settings.SITE_URL + campaign.get_absolute_url(),
     }
 
 
-@require_GET
+@require_safe
 def campaign_page(request, kind, slug):
     campaign = get_campaign(kind, slug)
 
@@ -86,9 +85,7 @@ def sign(request, kind, slug):
             form.add_error(None, _("The automatic spam check did not work. Please send the form again."))
             return _form_error(request, campaign, form, as_organization)
     # The same reply whatever happened: a new signature, a duplicate or a bot.
-    response = render(
-        request, "signatures/check_email.html", {"campaign": campaign, "as_organization": as_organization}
-    )
+    response = render(request, "signatures/check_email.html", {"campaign": campaign, "as_organization": as_organization})
     add_never_cache_headers(response)
     return response
 
@@ -100,7 +97,7 @@ def _form_error(request, campaign, form, as_organization):
     return response
 
 
-@require_GET
+@require_safe
 def signers(request, kind, slug):
     campaign = get_campaign(kind, slug)
     paginator = Paginator(public_signers(campaign), SIGNERS_PER_PAGE)
@@ -110,7 +107,7 @@ def signers(request, kind, slug):
     return response
 
 
-@require_GET
+@require_safe
 def count_json(request, kind, slug):
     campaign = get_campaign(kind, slug)
     counts = counting.public_counts(campaign.pk)
@@ -148,12 +145,10 @@ def confirm(request, token):
             return render(request, "signatures/gone.html", status=404)
         return redirect("signatures:confirmed", kind=signature.campaign.kind, slug=signature.campaign.slug)
     already = signature.verified_at is not None
-    return render(
-        request, "signatures/confirm.html", {"signature": signature, "campaign": signature.campaign, "already": already}
-    )
+    return render(request, "signatures/confirm.html", {"signature": signature, "campaign": signature.campaign, "already": already})
 
 
-@require_GET
+@require_safe
 def confirmed(request, kind, slug):
     campaign = get_campaign(kind, slug)
     return render(
