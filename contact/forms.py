@@ -2,16 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import no_control_characters_multiline, no_html, single_line
+from defence.forms import BotTrapForm
 
 from .models import ContactMessage
 
 
-class ContactForm(forms.ModelForm):
-    # Bots fill every field; people never see this one.
-    website = forms.CharField(required=False, label=_("Leave this empty"))
-    # The browser's proof of work (defence/pow.py), filled in by pow.js; empty without JavaScript.
-    pow = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
-
+class ContactForm(BotTrapForm, forms.ModelForm):
     class Meta:
         model = ContactMessage
         fields = ["name", "email", "subject", "message"]
@@ -47,4 +43,3 @@ class ContactForm(forms.ModelForm):
             self.fields[name].validators += [no_html, single_line]
         self.fields["message"].validators += [no_html, no_control_characters_multiline]
         self.fields["email"].validators += [single_line]
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})

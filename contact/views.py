@@ -1,9 +1,7 @@
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core.privacy import request_ip_hash
-from defence import pow, throttle
+from defence.forms import Verdict, screen
 from pages.models import Page, SocialLink
 
 from . import services
@@ -25,25 +23,13 @@ def get_involved(request):
     )
 
 
-# Messages per network per hour; far fewer for forms sent without the browser check.
-LIMIT_WITH_CHECK, LIMIT_WITHOUT_CHECK = 10, 3
-
-
 def _passes_checks(request, form) -> bool:
     """Store the message unless the proof of work is bad; True when the visitor may see "thank you"."""
-    if form.cleaned_data["website"]:
-        return True  # a bot: thank it, store nothing
-    solved = False
-    if form.cleaned_data["pow"]:
-        try:
-            pow.verify_once(form.cleaned_data["pow"])
-            solved = True
-        except pow.Invalid:
-            form.add_error(None, _("The automatic spam check did not work. Please send the form again."))
-            return False
-    limit = LIMIT_WITH_CHECK if solved else LIMIT_WITHOUT_CHECK
-    held = throttle.over_limit(f"contact:{request_ip_hash(request)}", limit, 3600)
-    services.receive(form, held=held)
+    verdict = screen(request, form, "contact")
+    if verdict == Verdict.REFUSED:
+        return False
+    if verdict != Verdict.BOT:
+        services.receive(form, held=verdict == Verdict.HELD)
     return True
 
 

@@ -3,12 +3,13 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import no_control_characters_multiline, no_html, single_line
+from defence.forms import BotTrapForm
 
 from .models import STATUS_DESCRIPTIONS, Status, Submission
 from .states import STATES
 
 
-class SubmissionForm(forms.ModelForm):
+class SubmissionForm(BotTrapForm, forms.ModelForm):
     """'Add your local fight': what a local group tells us, for an organizer to review."""
 
     class Meta:

@@ -16,11 +16,15 @@ def unique_slug(city: str, state: str) -> str:
     return slug
 
 
-def receive(form) -> Submission:
-    """Store a group's submission and queue the organizers' email in the same transaction."""
+def receive(form, notify: bool = True) -> Submission:
+    """Store a group's submission and queue the organizers' email in the same transaction.
+
+    A submission over the rate limit (defence.forms.screen) still waits for review, without an email.
+    """
     with transaction.atomic():
         submission = form.save()
-        notify_organizers.enqueue(submission.pk)
+        if notify:
+            notify_organizers.enqueue(submission.pk)
     return submission
 
 

@@ -3,6 +3,8 @@ from itertools import groupby
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from defence.forms import Verdict, screen
+
 from . import services, usmap
 from .forms import SubmissionForm
 from .models import STATUS_DESCRIPTIONS, STATUS_STYLE, LocalAction, Status
@@ -73,8 +75,11 @@ def detail(request, slug):
 def submit(request):
     form = SubmissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.receive(form)
-        return redirect("local_actions:thanks")
+        verdict = screen(request, form, "local-fight")
+        if verdict != Verdict.REFUSED:
+            if verdict != Verdict.BOT:
+                services.receive(form, notify=verdict == Verdict.OK)
+            return redirect("local_actions:thanks")
     status = 400 if request.method == "POST" else 200
     return render(request, "local_actions/submit.html", {"form": form}, status=status)
 

@@ -16,7 +16,9 @@ PAYLOADS = [
     "{{ 7*7 }}", "{% debug %}", "../../etc/passwd", "A" * 10_000, "", " ", "😀" * 50, "%00", "&#60;script&#62;",
 ]  # fmt: skip
 UTF8 = st.characters(codec="utf-8")  # what HTTP can carry (no lone surrogates)
-text = st.one_of(st.sampled_from(PAYLOADS), st.text(alphabet=UTF8, max_size=300), st.text(alphabet=UTF8, min_size=200, max_size=2000))
+text = st.one_of(
+    st.sampled_from(PAYLOADS), st.text(alphabet=UTF8, max_size=300), st.text(alphabet=UTF8, min_size=200, max_size=2000)
+)
 FAST = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
