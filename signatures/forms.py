@@ -63,7 +63,7 @@ class SignForm(forms.Form):
         self.campaign = campaign
         if not campaign.asks_zip:
             self.fields["zip_code"].required = False
-            self.fields["zip_code"].help_text = _("Optional. Five digits.")
+            self.fields["zip_code"].help_text = _("Five digits.")
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def clean_name(self):

@@ -125,3 +125,17 @@ def test_an_unpublished_campaign_is_not_linked_or_served(client, petition):
     petition.save()
     assert 'href="/petition/p/"' not in client.get("/").content.decode()
     assert client.get("/petition/p/").status_code == 404
+
+
+def test_the_page_maps_confirmed_signatures_by_state(client, petition, mailoutbox):
+    sign(client, petition, email="a@example.org", zip_code="60614")
+    sign(client, petition, email="b@example.org", zip_code="94607", ip="192.0.2.2")
+    run_worker()
+    for message in mailoutbox:
+        client.post(link_in(message, "confirm"))
+    run_worker()
+    cache.clear()
+    html = client.get("/petition/p/").content.decode()
+    assert "Where signers live" in html
+    assert "<svg" in html
+    assert "Illinois" in html and "California" in html
