@@ -23,6 +23,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Client addresses of reverse proxies whose X-Forwarded-For we believe.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Key of the network hashes (core/privacy.py); derived from SECRET_KEY when empty.
+IP_HASH_KEY = env("IP_HASH_KEY", default="")
 
 INSTALLED_APPS = [
     "core.apps.CampaignAdminConfig",  # the admin, with two-factor authentication
