@@ -26,6 +26,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 ## make run: install, migrate, load the default content, start the worker and serve on http://127.0.0.1:$(PORT)
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_default_content
