@@ -53,8 +53,13 @@ def update_counts(batch: int = BATCH) -> int:
     fields = ("pk", "campaign_id", "kind", "us_state")
     with transaction.atomic():
         _lock()
-        to_add = list(Signature.objects.filter(COUNTABLE, counted=False).values_list(*fields)[:batch])
-        to_remove = list(Signature.objects.filter(~Q(COUNTABLE), counted=True).values_list(*fields)[:batch])
+        # order_by(): the model's default ordering would make SQLite walk the date index, not the partial ones.
+        to_add = list(Signature.objects.filter(COUNTABLE, counted=False).order_by().values_list(*fields)[:batch])
+        # A counted row stops counting only by leaving the verified state (checks and
+        # approvals are never undone), which keeps this on the sig_to_uncount index.
+        to_remove = list(
+            Signature.objects.filter(~Q(state=State.VERIFIED), counted=True).order_by().values_list(*fields)[:batch]
+        )
         if not to_add and not to_remove:
             return 0
         deltas = Counter()

@@ -123,7 +123,7 @@ class Signature(models.Model):
         indexes = [
             models.Index(fields=["campaign", "state", "verified_at"], name="sig_public_list"),
             models.Index(fields=["created_at"], name="sig_created"),
-            models.Index(fields=["email_due"], condition=~Q(email_due=""), name="sig_outbox"),
+            models.Index(fields=["id"], condition=~Q(email_due=""), name="sig_outbox"),
             models.Index(fields=["campaign"], condition=Q(counted=False, state=State.VERIFIED), name="sig_to_count"),
             models.Index(fields=["id"], condition=Q(checked=False), name="sig_to_check"),
             models.Index(fields=["campaign", "ip_hash", "created_at"], name="sig_by_network"),
