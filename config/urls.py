@@ -4,8 +4,9 @@ from django.urls import include, path
 
 from local_actions.sitemaps import LocalActionSitemap
 from pages.sitemaps import PageSitemap, StaticSitemap
+from signatures.sitemaps import CampaignSitemap
 
-sitemaps = {"static": StaticSitemap, "pages": PageSitemap, "local": LocalActionSitemap}
+sitemaps = {"static": StaticSitemap, "pages": PageSitemap, "campaigns": CampaignSitemap, "local": LocalActionSitemap}
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -139,3 +139,8 @@ def test_the_page_maps_confirmed_signatures_by_state(client, petition, mailoutbo
     assert "Where signers live" in html
     assert "<svg" in html
     assert "Illinois" in html and "California" in html
+
+
+def test_the_sitemap_lists_published_campaigns(client, petition, letter):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "/petition/p/" in xml and "/letter/l/" in xml
