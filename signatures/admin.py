@@ -74,7 +74,7 @@ class SignatureAdmin(admin.ModelAdmin):
     list_select_related = ["campaign"]
     list_per_page = 100
     show_full_result_count = False  # a COUNT over a million rows on every page load is not worth it
-    actions = ["approve", "invalidate", "flag", "unflag"]
+    actions = ["approve", "invalidate", "flag", "unflag", "erase"]
     readonly_fields = [
         "campaign", "kind", "state", "name", "email", "email_domain", "zip_code", "city", "us_state", "organization",
         "organization_url", "role", "show_name", "wants_updates", "ip_hash", "created_at", "verified_at", "approved_at",
@@ -87,6 +87,9 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # "erase" below keeps the counts right; a raw delete would not
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -117,3 +120,8 @@ class SignatureAdmin(admin.ModelAdmin):
         self._done(
             request, services.unflag(queryset), "%(count)d signature unflagged.", "%(count)d signatures unflagged."
         )
+
+    @admin.action(description=_("Erase the selected signers' data (withdraw on their behalf)"), permissions=["view"])
+    def erase(self, request, queryset):
+        erased = sum(services.withdraw(pk) is services.Outcome.DONE for pk in queryset.values_list("pk", flat=True))
+        self._done(request, erased, "%(count)d signature erased.", "%(count)d signatures erased.")

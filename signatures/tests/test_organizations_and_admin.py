@@ -123,3 +123,17 @@ def test_every_formula_start_is_neutralized(value):
 def test_plain_values_are_left_alone():
     assert neutralize("Ana") == "Ana"
     assert neutralize(None) == ""
+
+
+def test_an_organizer_erases_a_signer_on_request(client, admin_client, petition, mailoutbox):
+    sign(client, petition, email="forget-me@example.org", name="Forget Me", show_name="on")
+    confirm_all(client, mailoutbox)
+    assert count_of(client, petition)["total"] == 1
+    found = Signature.objects.get()
+    response = admin_client.post("/admin/signatures/signature/", {"action": "erase", "_selected_action": [found.pk]}, follow=True)
+    assert "1 signature erased." in response.content.decode()
+    assert not Signature.objects.filter(name="Forget Me").exists()
+    run_worker()
+    cache.clear()
+    assert count_of(client, petition)["total"] == 0
+    assert Signature.objects.count() == 0
