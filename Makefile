@@ -50,6 +50,10 @@ serve: install
 worker: install
 	DEBUG=0 $(BIN)/python manage.py worker
 
+## make bench: the viral-load benchmarks, SQLite then PostgreSQL (bench/README.md; about 30 minutes)
+bench: install-test
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 ## make test: install what the tests need and run the whole suite
 test: install-test
 	DEBUG=0 $(BIN)/python -m pytest

@@ -1,0 +1,79 @@
+"""The load generator: wrk (Debian's package) with bench/wrk/bench.lua, bounded in time and requests."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent / "wrk" / "bench.lua"
+
+
+def available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def version() -> str:
+    out = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    return (out.stdout or out.stderr).split("\n")[0].strip()
+
+
+def run(
+    base: str,
+    path: str,
+    *,
+    mode: str,
+    connections: int,
+    seconds: float,
+    max_requests: int = 2_000_000,
+    prefix: str = "bench",
+    threads: int = 2,
+    pow_file: str = "",
+) -> dict:
+    """Drive `base+path` for `seconds` (or until max_requests answers); returns the figures."""
+    threads = max(1, min(threads, connections))
+    env = {
+        **os.environ,
+        "BENCH_MODE": mode,
+        "BENCH_PATH": path,
+        "BENCH_PREFIX": prefix,
+        "BENCH_MAX_REQUESTS": str(max(1, max_requests // threads)),
+        "BENCH_THREADS": str(threads),
+        "BENCH_POW_FILE": pow_file,
+    }
+    cmd = [
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s",
+        "-s", str(SCRIPT), base + path,
+    ]  # fmt: skip
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("BENCH_JSON ")]
+    if out.returncode or not lines:
+        raise RuntimeError(f"wrk failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+    raw = json.loads(lines[-1][len("BENCH_JSON ") :])
+    seconds_run = raw["duration_us"] / 1e6
+    statuses = {int(k): v for k, v in raw["statuses"].items()}
+    ok = sum(n for code, n in statuses.items() if 200 <= code < 300)
+    socket_errors = sum(v for k, v in raw["errors"].items() if k != "status")
+    lat = raw["latency_us"]
+    return {
+        "path": path,
+        "mode": mode,
+        "connections": connections,
+        "threads": threads,
+        "seconds": round(seconds_run, 2),
+        "requests": raw["requests"],
+        "ok": ok,
+        "rps": round(ok / seconds_run, 1) if seconds_run else 0,
+        "statuses": statuses,
+        "errors": raw["requests"] - ok + socket_errors,
+        "socket_errors": raw["errors"],
+        "sent": raw["sent"],
+        "with_pow": raw["with_pow"],
+        "sent_per_thread": {int(k): v for k, v in raw["sent_per_thread"].items()},
+        "p50_ms": round(lat["p50"] / 1000, 2),
+        "p90_ms": round(lat["p90"] / 1000, 2),
+        "p95_ms": round(lat["p95"] / 1000, 2),
+        "p99_ms": round(lat["p99"] / 1000, 2),
+        "max_ms": round(lat["max"] / 1000, 2),
+        "prefix": prefix,
+    }
