@@ -8,6 +8,7 @@ export DEBUG ?= 1
 
 .PHONY: run test install install-test lint serve worker bench clean
 WORKERS ?= 2
+BLOCKING_THREADS ?= 4
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +45,7 @@ serve: install
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
 	DEBUG=0 $(BIN)/granian --interface wsgi --host $${HOST:-127.0.0.1} --port $(PORT) \
-	  --workers $(WORKERS) --blocking-threads 4 --no-ws config.wsgi:application
+	  --workers $(WORKERS) --blocking-threads $(BLOCKING_THREADS) --no-ws config.wsgi:application
 
 ## make worker: the background worker (emails, counts, purge), for production
 worker: install

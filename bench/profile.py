@@ -63,7 +63,10 @@ def main(argv=None) -> int:
     p.add_argument("--connections", type=int, default=64)
     p.add_argument("--seconds", type=int, default=15)
     p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument("--make-args", default="", help='extra `make serve` arguments, e.g. "BLOCKING_THREADS=1"')
+    p.add_argument("--top", type=int, default=40)
     args = p.parse_args(argv)
+    Site.make_args = args.make_args.split()
     path = {"sign": PETITION + "sign/", "page": PETITION, "count": PETITION + "count.json"}[args.path]
     with Site(args.db, "profile") as site:
         site.prepare()
@@ -74,7 +77,8 @@ def main(argv=None) -> int:
         spies = []
         for pid in pids:
             output = str(out_dir / f"worker-{pid}.speedscope.json")
-            command = ["py-spy", "record", "--pid", str(pid), "--duration", str(args.seconds), "--rate", "200",
+            py_spy = str(Path(sys.executable).parent / "py-spy")
+            command = [py_spy, "record", "--pid", str(pid), "--duration", str(args.seconds), "--rate", "200",
                        "--format", "speedscope", "--output", output, "--nonblocking"]  # fmt: skip
             spies.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         mode = "sign" if args.path == "sign" else "get"
@@ -85,7 +89,7 @@ def main(argv=None) -> int:
         lines.append("")
         for file in sorted(out_dir.glob("*.speedscope.json")):
             lines += [f"{file.name}: self% total% function"]
-            lines += [f"  {s:5.1f} {t:5.1f}  {n}" for n, s, t in summarize(file)]
+            lines += [f"  {s:5.1f} {t:5.1f}  {n}" for n, s, t in summarize(file, args.top)]
             lines.append("")
         (out_dir / "summary.txt").write_text("\n".join(lines))
         print("\n".join(lines))

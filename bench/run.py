@@ -39,7 +39,7 @@ def log(message: str) -> None:
 
 
 def server_command() -> str:
-    out = subprocess.run(["make", "-n", "-o", "install", "serve"], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run(["make", "-n", "-o", "install", "serve", *Site.make_args], cwd=ROOT, capture_output=True, text=True)
     granian = out.stdout[out.stdout.find("granian") :] if "granian" in out.stdout else out.stdout
     return " ".join(granian.replace("\\\n", " ").split())
 
@@ -251,6 +251,7 @@ def parse(argv):
     p.add_argument("--scale-rows", type=int, default=1_000_000)
     p.add_argument("--emails", type=int, default=100_000)
     p.add_argument("--email-limit", type=float, default=900, help="give up on the email backlog after this many seconds")
+    p.add_argument("--make-args", default="", help='extra `make serve` arguments, e.g. "WORKERS=3"')
     p.add_argument("--out", type=Path, default=report.RESULTS, help="where results go")
     p.add_argument("--quick", action="store_true", help="tiny numbers, for the smoke test")
     args = p.parse_args(argv)
@@ -258,6 +259,7 @@ def parse(argv):
         args.loads, args.seconds, args.read_seconds = "4", 2, 2
         args.freshness_samples, args.scale_rows, args.emails, args.email_limit = 2, 1000, 200, 120
     args.loads = [int(c) for c in args.loads.split(",")]
+    Site.make_args = args.make_args.split()
     args.parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     unknown = set(args.parts) - set(PARTS)
     if unknown:

@@ -118,6 +118,8 @@ class Site:
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         self.env.pop("HTTPS", None)
+        if os.environ.get("BENCH_SETTINGS"):  # to try a setting without editing config/settings.py
+            self.env["DJANGO_SETTINGS_MODULE"] = os.environ["BENCH_SETTINGS"]
 
     # --- commands ------------------------------------------------------------
     def manage(self, *args: str, timeout: float = 600) -> str:
@@ -167,11 +169,13 @@ class Site:
             postgres_admin(self.pg_server, f'CREATE DATABASE "{_templates["postgres"]}" TEMPLATE "{self.pg_name}"')
 
     # --- processes -------------------------------------------------------------
+    make_args: list[str] = []  # e.g. ["WORKERS=3"]: the Makefile's own knobs, for experiments
+
     def start_server(self) -> None:
         log = open(self.dir / "server.log", "ab")  # noqa: SIM115 - closed with the process
         # -o install: never let a benchmark run pip; `make serve` is otherwise run as documented.
         self.server = subprocess.Popen(
-            ["make", "-s", "-o", "install", "serve", f"PORT={self.port}"],
+            ["make", "-s", "-o", "install", "serve", f"PORT={self.port}", *self.make_args],
             cwd=ROOT,
             env={**self.env, "HOST": "127.0.0.1"},
             stdout=log,

@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.http_cache import cached_response
+from core.http_cache import cached_response, server_cache
 from core.privacy import client_ip, ip_hash
 from defence import lists, pow
 
@@ -85,9 +86,20 @@ def sign(request, kind, slug):
             form.add_error(None, _("The automatic spam check did not work. Please send the form again."))
             return _form_error(request, campaign, form, as_organization)
     # The same reply whatever happened: a new signature, a duplicate or a bot.
-    response = render(request, "signatures/check_email.html", {"campaign": campaign, "as_organization": as_organization})
+    response = HttpResponse(_check_email_page(request, campaign, as_organization))
     add_never_cache_headers(response)
     return response
+
+
+def _check_email_page(request, campaign, as_organization) -> bytes:
+    """The reply to every accepted form is the same page: rendered once per campaign and language, not per signature."""
+    key = f"check-email:{campaign.pk}:{int(as_organization)}:{get_language()}"
+    body = cache.get(key)
+    if body is None:
+        context = {"campaign": campaign, "as_organization": as_organization}
+        body = render_to_string("signatures/check_email.html", context, request=request).encode()
+        cache.set(key, body, PAGE_SECONDS)
+    return body
 
 
 def _form_error(request, campaign, form, as_organization):
@@ -114,7 +126,7 @@ def count_json(request, kind, slug):
     response = JsonResponse({"campaign": campaign.slug, "kind": campaign.kind, **counts})
     patch_cache_control(response, public=True, max_age=2, stale_while_revalidate=30)
     response["Access-Control-Allow-Origin"] = "*"  # public numbers, handy for partner sites
-    return response
+    return server_cache(response)
 
 
 def _signature_for(token: str, purpose: str):
