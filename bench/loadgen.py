@@ -55,6 +55,7 @@ def run(
     ok = sum(n for code, n in statuses.items() if 200 <= code < 300)
     socket_errors = sum(v for k, v in raw["errors"].items() if k != "status")
     lat = raw["latency_us"]
+    sent_per_thread = list(raw["sent_per_thread"].values())
     return {
         "path": path,
         "mode": mode,
@@ -76,4 +77,8 @@ def run(
         "p99_ms": round(lat["p99"] / 1000, 2),
         "max_ms": round(lat["max"] / 1000, 2),
         "prefix": prefix,
+        # A closed loop: the mean latency must be about connections / rate. Far below it, some connections
+        # were starved (never answered) and the percentiles describe only the lucky ones.
+        "little_ms": round(1000 * connections / (ok / seconds_run), 2) if ok else None,
+        "fair": not sent_per_thread or min(sent_per_thread) >= 0.5 * max(sent_per_thread),
     }

@@ -242,7 +242,7 @@ def parse(argv):
     p.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated subset of {','.join(PARTS)}")
     p.add_argument("--loads", default="16,64,256", help="concurrent connections, comma-separated")
     p.add_argument("--seconds", type=float, default=30, help="each sign run")
-    p.add_argument("--read-seconds", type=float, default=20, help="each read run")
+    p.add_argument("--read-seconds", type=float, default=15, help="each read run")
     p.add_argument("--no-pow", dest="pow", action="store_false",
                    help="sign without the browser's proof of work (as a visitor without JavaScript)")  # fmt: skip
     p.add_argument("--pow-rate", type=float, default=4000, help="proofs of work minted per second of a sign run")

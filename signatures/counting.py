@@ -81,6 +81,20 @@ def update_counts(batch: int = BATCH) -> int:
     return len(to_add) + len(to_remove)
 
 
+def _counted_buckets() -> list[dict]:
+    """Counted rows per campaign, kind and state: one pass over the whole table."""
+    if connection.vendor == "sqlite":
+        # SQLite picks an index here and then fetches every row from the table in index order, at
+        # random: a plain scan of the table is twice as fast (a million rows in about a second, bench/).
+        table = connection.ops.quote_name(Signature._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT campaign_id, kind, us_state, COUNT(*) FROM {table} NOT INDEXED WHERE counted GROUP BY 1, 2, 3")  # noqa: S608
+            return [{"campaign_id": c, "kind": k, "us_state": s, "n": n} for c, k, s, n in cursor.fetchall()]
+    return list(
+        Signature.objects.filter(counted=True).values("campaign_id", "kind", "us_state").annotate(n=CountOf("pk")).order_by()
+    )
+
+
 def recount() -> dict:
     """Rebuild every counter from the signatures, exactly; returns {campaign_id: total}."""
     with transaction.atomic():
@@ -88,12 +102,7 @@ def recount() -> dict:
         Signature.objects.filter(COUNTABLE, counted=False).update(counted=True)
         Signature.objects.filter(~Q(COUNTABLE), counted=True).update(counted=False)
         Signature.objects.filter(state=State.WITHDRAWN, counted=False).delete()
-        buckets = (
-            Signature.objects.filter(counted=True)
-            .values("campaign_id", "kind", "us_state")
-            .annotate(n=CountOf("pk"))
-            .order_by()
-        )
+        buckets = _counted_buckets()
         Count.objects.all().delete()
         Count.objects.bulk_create(
             Count(campaign_id=b["campaign_id"], kind=b["kind"], us_state=b["us_state"], total=b["n"]) for b in buckets
@@ -102,6 +111,18 @@ def recount() -> dict:
     for b in buckets:
         totals[b["campaign_id"]] += b["n"]
     return dict(totals)
+
+
+def checkpoint_wal() -> None:
+    """SQLite: copy the write-ahead log into the database, run by the worker every second.
+
+    PASSIVE: it never waits for or blocks the web processes' writers. Requests
+    leave checkpoints to this job (wal_autocheckpoint in settings.DATABASES).
+    Not about counting, but it runs beside the counters, on the same timer.
+    """
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:  # (it cannot run inside a transaction)
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def public_counts(campaign_id: int) -> dict:

@@ -6,6 +6,7 @@ from (states.py), so concurrent or replayed requests cannot skip a step.
 
 import enum
 import fcntl
+import functools
 import logging
 import os
 import threading
@@ -58,6 +59,33 @@ def one_sqlite_writer():
             fcntl.flock(_writer["file"], fcntl.LOCK_UN)
 
 
+@functools.cache
+def _insert_statement(vendor: str) -> tuple[list, str]:
+    fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = ", ".join(["%s"] * len(fields))
+    pk = quote(Signature._meta.pk.column)
+    return fields, f"INSERT INTO {quote(Signature._meta.db_table)} ({columns}) VALUES ({values}) RETURNING {pk}"  # noqa: S608
+
+
+def _insert(signature: Signature) -> Signature:
+    """`signature.save(force_insert=True)` with the statement built once per process.
+
+    The ORM's generic insert compiler was a fifth of a sign request's CPU (bench/).
+    The values go through each field's own conversion, as in save(); no save
+    signals are sent (nothing listens to them for this model).
+    """
+    fields, sql = _insert_statement(connection.vendor)
+    params = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        signature.pk = cursor.fetchone()[0]
+    signature._state.adding = False
+    signature._state.db = connection.alias
+    return signature
+
+
 def sign(campaign: Campaign, *, email: str, ip_hash: str = "", pow_salt: str | None = None, **fields) -> Signature | None:
     """Record a signature and queue its confirmation email; one INSERT.
 
@@ -68,18 +96,19 @@ def sign(campaign: Campaign, *, email: str, ip_hash: str = "", pow_salt: str | N
     """
     digest = email_hash(email)
     try:
+        signature = Signature(
+            campaign=campaign,
+            email=email,
+            email_hash=digest,
+            email_domain=domain_of(email),
+            ip_hash=ip_hash,
+            pow_salt=pow_salt,
+            proof_of_work=pow_salt is not None,
+            email_due=Signature.Email.CONFIRM,
+            **fields,
+        )
         with one_sqlite_writer(), transaction.atomic():
-            return Signature.objects.create(
-                campaign=campaign,
-                email=email,
-                email_hash=digest,
-                email_domain=domain_of(email),
-                ip_hash=ip_hash,
-                pow_salt=pow_salt,
-                proof_of_work=pow_salt is not None,
-                email_due=Signature.Email.CONFIRM,
-                **fields,
-            )
+            return _insert(signature)
     except IntegrityError:
         if pow_salt is not None and Signature.objects.filter(pow_salt=pow_salt).exists():
             raise ReplayedProof from None
