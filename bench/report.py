@@ -228,3 +228,22 @@ def write(result: dict, out_dir: Path = RESULTS) -> Path:
     md = out_dir / f"{stem}.md"
     md.write_text(markdown(runs))
     return md
+
+
+def rebuild(out_dir: Path = RESULTS) -> list[Path]:
+    """Rewrite every <date>-<db>.md from the JSON runs beside it: `python -m bench.report`."""
+    written = []
+    stems = {p.name.rsplit("-", 1)[0] for p in out_dir.glob("*-*-*-*.json")}
+    for stem in sorted(stems):
+        runs = [json.loads(p.read_text()) for p in sorted(out_dir.glob(f"{stem}-*.json"))]
+        for run in runs:
+            run["targets"] = targets(run)
+        runs.sort(key=lambda r: r["started"])
+        (out_dir / f"{stem}.md").write_text(markdown(runs))
+        written.append(out_dir / f"{stem}.md")
+    return written
+
+
+if __name__ == "__main__":
+    for path in rebuild():
+        print(path)
