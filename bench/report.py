@@ -224,7 +224,7 @@ def write(result: dict, out_dir: Path = RESULTS) -> Path:
         result["targets"] = targets(result)
     path.write_text(json.dumps(result, indent=1, default=str) + "\n")
     runs = [json.loads(p.read_text()) for p in sorted(out_dir.glob(f"{stem}-*.json"))]
-    runs.sort(key=lambda r: r["started"])
+    runs.sort(key=lambda r: (r["label"] != "before", r["started"]))
     md = out_dir / f"{stem}.md"
     md.write_text(markdown(runs))
     return md
@@ -238,7 +238,7 @@ def rebuild(out_dir: Path = RESULTS) -> list[Path]:
         runs = [json.loads(p.read_text()) for p in sorted(out_dir.glob(f"{stem}-*.json"))]
         for run in runs:
             run["targets"] = targets(run)
-        runs.sort(key=lambda r: r["started"])
+        runs.sort(key=lambda r: (r["label"] != "before", r["started"]))
         (out_dir / f"{stem}.md").write_text(markdown(runs))
         written.append(out_dir / f"{stem}.md")
     return written
