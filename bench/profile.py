@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench import loadgen
-from bench.site import PETITION, Site
+from bench.site import PETITION, Site, drop_templates
 
 
 def worker_pids(parent: int) -> list[int]:
@@ -99,4 +99,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        drop_templates()
