@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django_tasks import task
 
+from core.notify import admin_url, email_organizers
 from pages.models import SiteSettings
 
 from .models import ContactMessage
@@ -13,20 +12,11 @@ from .models import ContactMessage
 def notify_organizers(message_id: int) -> int:
     """Tell the organizers a message arrived; returns how many were emailed."""
     message = ContactMessage.objects.filter(pk=message_id).first()
-    recipients = SiteSettings.load().notification_recipients()
-    if message is None or not recipients:
+    if message is None:
         return 0
-    context = {
-        "message": message,
-        "admin_url": settings.SITE_URL + reverse("admin:contact_contactmessage_change", args=[message.pk]),
-    }
-    send_mail(
-        subject=render_to_string("contact/emails/notify_subject.txt", context).strip(),
-        message=render_to_string("contact/emails/notify_body.txt", context),
-        from_email=None,
-        recipient_list=recipients,
+    return email_organizers(
+        "contact/emails/notify", {"message": message, "admin_url": admin_url("admin:contact_contactmessage_change", message.pk)}
     )
-    return len(recipients)
 
 
 @task()

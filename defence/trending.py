@@ -2,14 +2,10 @@
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Count
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from pages.models import SiteSettings
+from core.notify import admin_url, email_organizers
 from signatures.models import Campaign, Signature
 
 from .models import RateLimit, TrendingAlert
@@ -36,7 +32,6 @@ def trending(campaign: Campaign, since=None, limit: int = 20) -> dict:
 def alert_organizers() -> int:
     """Email organizers about each network or domain past its campaign's threshold, once an hour each."""
     now = timezone.now()
-    recipients = SiteSettings.load().notification_recipients()
     alerts = []
     for campaign in Campaign.objects.filter(is_open=True):
         threshold = RateLimit.for_campaign(campaign.pk).trending_threshold
@@ -48,12 +43,6 @@ def alert_organizers() -> int:
                 if TrendingAlert.objects.filter(campaign=campaign, kind=kind, key=key, created_at__gte=now - WINDOW).exists():
                     continue
                 alerts.append(TrendingAlert.objects.create(campaign=campaign, kind=kind, key=key, count=count))
-    if alerts and recipients:
-        context = {"alerts": alerts, "admin_url": settings.SITE_URL + reverse("admin:defence_trending")}
-        send_mail(
-            subject=render_to_string("defence/trending_subject.txt", context).strip(),
-            message=render_to_string("defence/trending_body.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
+    if alerts:
+        email_organizers("defence/trending", {"alerts": alerts, "admin_url": admin_url("admin:defence_trending")})
     return len(alerts)
