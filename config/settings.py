@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "local_actions",
     "signatures",
     "defence",
+    "letters",
 ]
 
 MIDDLEWARE = [
@@ -146,7 +147,16 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
     ("signatures.outbox.deliver_due_emails", 0.5),
     ("signatures.purge.purge", 3600),
     ("defence.trending.alert_organizers", 60),
+    ("letters.outbox.send_confirmations", 1),
+    ("letters.digest.send_digests", 300),  # each official gets at most one digest a day (LETTERS_DIGEST_SECONDS)
+    ("letters.purge.purge", 3600),
 ]
+
+# Sections other apps add to a local fight's page: functions (request, local_action) -> HTML.
+LOCAL_ACTION_PAGE_EXTRAS: list[str] = ["letters.hooks.page_section"]
+# ...and to the petition's thank-you page: functions (request, zip_code) -> HTML.
+SIGNATURE_THANKS_EXTRAS: list[str] = ["letters.hooks.nearest_open_letter"]
+LETTERS_DIGEST_SECONDS = env.int("LETTERS_DIGEST_SECONDS", default=24 * 3600)
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).
 HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action", "local_actions.home.calls_to_action"]
@@ -157,6 +167,7 @@ DEFAULT_CONTENT_LOADERS = [
     "press.default_content.load",
     "local_actions.default_content.load",  # after press: it links press items to cities
     "signatures.default_content.load",
+    "letters.default_content.load",  # after local_actions: it adds letters to two fights
 ]
 
 # --- Email --------------------------------------------------------------------

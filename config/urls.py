@@ -14,6 +14,7 @@ urlpatterns = [
     path("news/", include("press.urls")),
     path("get-involved/", include("contact.urls")),
     path("local/", include("local_actions.urls")),
+    path("letters/", include("letters.urls")),
     path("defence/", include("defence.urls")),
     path("", include("signatures.urls")),
     # Content pages live at /<slug>/, so this comes last.
