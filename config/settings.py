@@ -27,6 +27,7 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 IP_HASH_KEY = env("IP_HASH_KEY", default="")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, which it extends
     "core.apps.CampaignAdminConfig",  # the admin, with two-factor authentication
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -205,6 +206,10 @@ AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content fields get one column per language (django-modeltranslation). An item
+# with no Spanish text shows the English one, marked lang="en" (core.templatetags.i18n_content).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = env("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True

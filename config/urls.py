@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -11,6 +12,11 @@ sitemaps = {"static": StaticSitemap, "pages": PageSitemap, "campaigns": Campaign
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+]
+
+# The public site in every language: English at today's addresses, Spanish under /es/.
+# No redirect by Accept-Language: a cached page must be the same for everyone at its address.
+urlpatterns += i18n_patterns(
     path("news/", include("press.urls")),
     path("get-involved/", include("contact.urls")),
     path("local/", include("local_actions.urls")),
@@ -19,4 +25,5 @@ urlpatterns = [
     path("", include("signatures.urls")),
     # Content pages live at /<slug>/, so this comes last.
     path("", include("pages.urls")),
-]
+    prefix_default_language=False,
+)

@@ -43,7 +43,7 @@ def nearest_open_letter(request, zip_code: str = "") -> str:
     now = timezone.now()
     open_actions = [
         a
-        for a in LetterAction.objects.filter(published=True, result="", opens_at__lte=now).select_related("local_action")
+        for a in LetterAction.objects.filter(published=True, opens_at__lte=now).select_related("local_action")
         if a.is_open(now) and a.officials.exists()
     ]
     if not open_actions:
