@@ -13,11 +13,13 @@ def load(directory, once):
         action = LocalAction.objects.filter(city=entry["city"], state=entry["state"]).first()
         if action is None or not once(f"letter-action:{entry['city']}, {entry['state']}"):
             continue
+        translated = {key: entry[key].strip() for key in ("subject_es", "suggested_text_es", "decision_es") if key in entry}
         letter_action = LetterAction.objects.create(
             local_action=action,
             subject=entry["subject"],
             suggested_text=entry["suggested_text"].strip(),
             decision=entry["decision"],
+            **translated,
             decision_date=timezone.localdate() + timedelta(days=entry["decision_in_days"]),
             recipients=entry.get("recipients", LetterAction.Recipients.EVERYONE),
         )
