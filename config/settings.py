@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "local_actions",
     "signatures",
     "defence",
+    "api",  # the partner API (OSDI / Action Network v2)
 ]
 
 MIDDLEWARE = [

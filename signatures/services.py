@@ -159,6 +159,7 @@ def record_for_partner(
         existing = Signature.objects.filter(campaign=campaign, email_hash=signature.email_hash).first()
         if existing is not None and confirmed:
             confirm(existing.pk)
+            existing.refresh_from_db()
         elif existing is not None:
             _remind(campaign, signature.email_hash, email)
         return existing, False
