@@ -56,7 +56,7 @@ def petition(campaign) -> dict:
         "description": str(render(campaign.body)),
         "petition_text": campaign.body,
         "browser_url": settings.SITE_URL + campaign.get_absolute_url(),
-        "total_signatures": counting.public_counts(campaign.pk)["total"],
+        "total_signatures": counting.total_in_table(campaign.pk),
         "target": [{"name": campaign.target}],
         "action_network:type": campaign.kind,
         "_links": {

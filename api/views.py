@@ -158,10 +158,10 @@ def petition_signatures(request, caller, petition_id):
     raw_filter = request.GET.get("filter")
     where, _clauses = filters.parse(raw_filter, DATE_FIELDS)
     rows_qs = queries.signatures([campaign.pk]).filter(where)
+    # Unfiltered, the count is the campaign's counter (the same rows); filtered, a cached COUNT.
+    total = counting.total_in_table(campaign.pk)
     if raw_filter:
         total = queries.count(rows_qs, f"sig:{campaign.pk}:{raw_filter}")
-    else:
-        total = counting.public_counts(campaign.pk)["total"]
     rows = queries.page_of(rows_qs, page)
     body = paging.collection(
         f"{osdi.BASE}/petitions/{campaign.public_id}/signatures", "osdi:signatures", page, _signature_items(caller, rows),
