@@ -35,7 +35,7 @@ class Page:
 
 def _whole(params, name: str, default: int | None) -> int | None:
     raw = params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not DIGITS.match(raw):
         raise PageError(f"{name} must be a whole number, not '{raw[:30]}'.")

@@ -319,7 +319,7 @@ def _expect(value, kind, path: str, required=False):
 
 def _pick(items: list, path: str, key: str) -> dict | None:
     """The primary entry of an OSDI list (email_addresses, postal_addresses), or the first."""
-    entries = [_expect(item, dict, f"{path}[{i}]") for i, item in enumerate(items)]
+    entries = [_expect(item, dict, f"{path}[{i}]", required=True) for i, item in enumerate(items)]
     chosen = next((e for e in entries if e.get("primary") is True), entries[0] if entries else None)
     if chosen is not None:
         _expect(chosen.get(key), str, f"{path}[].{key}")
