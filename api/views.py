@@ -127,21 +127,12 @@ def entry_point(request, caller):
 
 @endpoint("GET")
 def petitions(request, caller):
-    page = paging.parse(request.GET)
-    where, _clauses = filters.parse(request.GET.get("filter"), DATE_FIELDS)
+    page = paging.parse(request.GET)  # a handful of campaigns: plain offsets (`after` is not needed)
+    raw_filter = request.GET.get("filter")
+    where, _clauses = filters.parse(raw_filter, DATE_FIELDS)
     rows = list(Campaign.objects.filter(where, pk__in=list(caller.campaigns)).order_by("pk"))
-    if page.after is not None:
-        rows = [c for c in rows if c.pk > page.after]
-        chosen = rows[: page.per_page]
-    else:
-        chosen = rows[page.offset : page.offset + page.per_page]
-    items = [osdi.petition(c) for c in chosen]
-    last = chosen[-1].pk if chosen else None
-    body = paging.collection(
-        f"{osdi.BASE}/petitions", "osdi:petitions", page, items, len(rows) if page.after is None else None,
-        last_key=last, filter=request.GET.get("filter"),
-    )  # fmt: skip
-    return respond(body)
+    items = [osdi.petition(c) for c in rows[page.offset : page.offset + page.per_page]]
+    return respond(paging.collection(f"{osdi.BASE}/petitions", "osdi:petitions", page, items, len(rows), filter=raw_filter))
 
 
 @endpoint("GET")
