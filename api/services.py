@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +17,13 @@ from .models import ApiToken
 PREFIX = "ssp_"
 # last_used_at is written at most this often per token, not on every request.
 TOUCH_EVERY = timedelta(minutes=1)
+# A client paging through a campaign asks many times a second: its token and scope are cached
+# this long (in the shared cache with REDIS_URL); revoking clears it at once, scope edits lag this much.
+CALLER_SECONDS = 5
+
+
+def _caller_key(digest: str) -> str:
+    return f"api-caller:{digest}"
 
 
 def hash_key(key: str) -> str:
@@ -51,8 +59,10 @@ def create_token(organization, campaigns, *, actor=None, name="", **scope) -> tu
 def revoke(queryset, actor) -> int:
     with transaction.atomic():
         tokens = queryset.filter(revoked_at__isnull=True)
+        digests = list(tokens.values_list("key_hash", flat=True))
         revoked = tokens.update(revoked_at=timezone.now())
         record(actor, "api.apitoken.revoked", queryset, rows=revoked)
+    cache.delete_many([_caller_key(d) for d in digests])
     return revoked
 
 
@@ -71,11 +81,18 @@ class Caller:
 def authenticate(key: str) -> Caller | None:
     if not key or len(key) > 200:
         return None
-    token = ApiToken.objects.filter(key_hash=hash_key(key), revoked_at__isnull=True).first()
-    if token is None:
-        return None
+    digest = hash_key(key)
+    caller = cache.get(_caller_key(digest))
+    if caller is None:
+        token = ApiToken.objects.filter(key_hash=digest, revoked_at__isnull=True).first()
+        if token is None:
+            return None
+        caller = Caller(token=token, campaigns={c.pk: c for c in token.campaigns.filter(published=True)})
+        cache.set(_caller_key(digest), caller, CALLER_SECONDS)
     now = timezone.now()
+    token = caller.token
     if token.last_used_at is None or token.last_used_at < now - TOUCH_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    campaigns = {c.pk: c for c in token.campaigns.filter(published=True)}
-    return Caller(token=token, campaigns=campaigns)
+        token.last_used_at = now
+        cache.set(_caller_key(digest), caller, CALLER_SECONDS)
+    return caller
