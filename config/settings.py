@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "signatures",
     "defence",
     "letters",
+    "api",  # the partner API (OSDI / Action Network v2)
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ sitemaps = {"static": StaticSitemap, "pages": PageSitemap, "campaigns": Campaign
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("", include("api.urls")),  # the partner API: one language, no /es/ prefix
 ]
 
 # The public site in every language: English at today's addresses, Spanish under /es/.

@@ -17,10 +17,10 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ["kind", "published", "is_open"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["partners"]
+    filter_horizontal = ["partners", "email_partners"]
     view_on_site = True
     fieldsets = [
-        (None, {"fields": ["kind", "title", "slug", "target", "summary", "body", "partners"]}),
+        (None, {"fields": ["kind", "title", "slug", "target", "summary", "body", "partners", "email_partners"]}),
         (_("Signing"), {"fields": ["published", "is_open", "closes_at", "accepts_organizations"]}),
     ]
 
@@ -65,7 +65,7 @@ class ApprovalFilter(admin.SimpleListFilter):
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     list_display = ["display_name", "campaign", "kind", "state", "place", "created_at", "verified_at", "approved_at"]
-    list_filter = ["campaign", "state", "kind", ApprovalFilter, "us_state", "show_name", "wants_updates"]
+    list_filter = ["campaign", "state", "kind", ApprovalFilter, "us_state", "show_name", "wants_updates", "recorded_by"]
     search_fields = ["name", "organization", "city", "zip_code", "email_domain", "ip_hash"]
     search_help_text = _(
         "Name, organization, city, ZIP, email domain or network hash; a full email address finds its signature."
@@ -78,7 +78,7 @@ class SignatureAdmin(admin.ModelAdmin):
     readonly_fields = [
         "campaign", "kind", "state", "name", "email", "email_domain", "zip_code", "city", "us_state", "organization",
         "organization_url", "role", "show_name", "wants_updates", "ip_hash", "created_at", "verified_at", "approved_at",
-        "emails_sent",
+        "emails_sent", "recorded_by",
     ]  # fmt: skip
     fields = readonly_fields
 

@@ -83,6 +83,7 @@ def sign(request, kind, slug):
                 ip_hash=ip_hash(ip),
                 pow_salt=pow_salt,
                 network_listed=lists.network_mark(ip),
+                share_with=form.share_with(),
                 **form.signature_fields(),
             )
         except (pow.Invalid, services.ReplayedProof):
