@@ -80,6 +80,7 @@ def sign(request, kind, slug):
                 ip_hash=ip_hash(ip),
                 pow_salt=pow_salt,
                 network_listed=lists.network_mark(ip),
+                language=get_language() or "",
                 **form.signature_fields(),
             )
         except (pow.Invalid, services.ReplayedProof):
