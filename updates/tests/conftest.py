@@ -1,3 +1,4 @@
+import asyncio
 import email
 import email.policy
 import re
@@ -49,7 +50,10 @@ class Received:
 class Handler:
     received: list = field(default_factory=list)
     refuse: dict = field(default_factory=dict)  # address -> SMTP reply at RCPT
-    hold: threading.Event | None = None  # when set by a test: answers the final dot only once released
+    # After this many messages, keep each further message but do not answer its final dot until released:
+    # the moment when the server has the whole message and the sender has no reply yet.
+    hold_after: int | None = None
+    released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -63,6 +67,9 @@ class Handler:
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.received.append(Received(rcpt, message))
+            held = self.hold_after is not None and len(self.received) > self.hold_after
+        while held and not self.released.is_set():
+            await asyncio.sleep(0.01)
         return "250 OK"
 
 
