@@ -5,12 +5,17 @@ slow part), then each recipient's link is put in. No tracking of any kind:
 no images, no pixels, links exactly as the organizer wrote them.
 """
 
+import binascii
 import re
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
+from email.header import Header
+from email.utils import formatdate
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -31,6 +36,8 @@ class Rendered:
     subject: str
     text: str
     html: str
+    headers: str = field(default="", compare=False)  # the headers every recipient shares, encoded once
+    boundary: str = field(default="", compare=False)
 
 
 def markdown_to_text(body: str) -> str:
@@ -67,7 +74,19 @@ def render(update: Update, language: str) -> Rendered:
     with translation.override(language):
         text = render_to_string("updates/emails/update.txt", context)
         html = render_to_string("updates/emails/update.html", context)
-    return Rendered(language, " ".join(subject.split()), text, html)
+    subject = " ".join(subject.split())
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    shared = {
+        "From": sanitize_address(settings.DEFAULT_FROM_EMAIL, "utf-8"),
+        "Subject": subject if subject.isascii() and len(subject) < 70 else Header(subject, "utf-8").encode(),
+        "List-Id": f"<{campaign.slug}.updates.{host}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "MIME-Version": "1.0",
+    }
+    boundary = f"=_{secrets.token_hex(16)}"
+    shared["Content-Type"] = f'multipart/alternative; boundary="{boundary}"'
+    headers = "".join(f"{name}: {value}\r\n" for name, value in shared.items())
+    return Rendered(language, subject, text, html, headers, boundary)
 
 
 def unsubscribe_url(signature_id: int) -> str:
@@ -78,6 +97,38 @@ def message_id(update_id: int, recipient_id: int) -> str:
     # The same on every attempt: a mail system that sees it twice knows it is one message.
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
     return f"<update-{update_id}.{recipient_id}@{host}>"
+
+
+def _qp(text: str) -> str:
+    return binascii.b2a_qp(text.encode(), istext=True).decode("ascii")
+
+
+def build_bytes(rendered: Rendered, update: Update, *, to: str, signature_id: int, recipient_id: int) -> bytes:
+    """The same message as build(), written out directly for the SMTP sender.
+
+    Only the recipient, the unsubscribe link and the Message-ID differ between
+    recipients, so the shared headers are encoded once per update and language,
+    and each body part is one quoted-printable encoding in C. A fifth of the
+    CPU that the email package's generator takes (bench/updates.py).
+    """
+    link = unsubscribe_url(signature_id)
+    to = to if to.isascii() else sanitize_address(to, "utf-8")
+    b = rendered.boundary
+    return (
+        f"{rendered.headers}"
+        f"To: {to}\r\n"
+        f"Date: {formatdate(usegmt=True)}\r\n"
+        f"Message-ID: {message_id(update.pk, recipient_id)}\r\n"
+        f"List-Unsubscribe: <{link}>\r\n"
+        "\r\n"
+        f"--{b}\r\n"
+        'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+        f"{_qp(rendered.text.replace(LINK, link))}\r\n"
+        f"--{b}\r\n"
+        'Content-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+        f"{_qp(rendered.html.replace(LINK, link))}\r\n"
+        f"--{b}--\r\n"
+    ).encode("ascii")
 
 
 def build(rendered: Rendered, update: Update, *, to: str, signature_id: int, recipient_id: int) -> EmailMultiAlternatives:

@@ -34,6 +34,10 @@ IDLE_SECONDS = 1
 MAX_ATTEMPTS = 5
 RETRY_AFTER = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+MARK_SENT = (
+    f"UPDATE {Recipient._meta.db_table} SET state = %s, sent_at = %s, attempts = %s, claim = NULL, claimed_until = NULL "  # noqa: S608
+    f"WHERE id = %s AND claim = %s AND state = '{RecipientState.WAITING}'"
+)
 
 
 # --- starting and finishing ------------------------------------------------------
@@ -200,7 +204,7 @@ class Sender:
                 return False
         return True
 
-    def _message(self, recipient: Recipient, signature: Signature):
+    def _message(self, recipient: Recipient, signature: Signature, build=content.build):
         update = self.updates.get(recipient.update_id)
         if update is None:
             update = Update.objects.select_related("campaign").prefetch_related("translations").get(pk=recipient.update_id)
@@ -208,7 +212,7 @@ class Sender:
         key = (update.pk, signature.language or settings.LANGUAGE_CODE)
         if key not in self.rendered:
             self.rendered[key] = content.render(update, key[1])
-        return content.build(self.rendered[key], update, to=signature.email, signature_id=signature.pk, recipient_id=recipient.pk)
+        return build(self.rendered[key], update, to=signature.email, signature_id=signature.pk, recipient_id=recipient.pk)
 
     def _mark(self, recipient: Recipient, state: str, **fields) -> bool:
         return bool(
@@ -218,9 +222,9 @@ class Sender:
         )
 
     def _deliver(self, recipient: Recipient, signature: Signature) -> int:
-        message = self._message(recipient, signature)
         if not self.raw_smtp:
-            return self._deliver_with_django(recipient, message)
+            return self._deliver_with_django(recipient, self._message(recipient, signature))
+        message = self._message(recipient, signature, build=content.build_bytes)
         if self.smtp_conn is None:
             try:
                 self.smtp_conn = smtp.connect()
@@ -230,10 +234,10 @@ class Sender:
         recorded = []
 
         def record_sent():
-            recorded.append(self._mark(recipient, RecipientState.SENT, sent_at=timezone.now(), attempts=recipient.attempts + 1))
+            recorded.append(self._mark_sent(recipient))
             return recorded[0]
 
-        result = smtp.send(self.smtp_conn, self.sender, signature.email, message.message().as_bytes(linesep="\r\n"), record_sent)
+        result = smtp.send(self.smtp_conn, self.sender, signature.email, message, record_sent)
         if result.reconnect:
             smtp.close(self.smtp_conn) if result.outcome is not smtp.Outcome.ABORTED else self.smtp_conn.close()
             self.smtp_conn = None
@@ -251,6 +255,16 @@ class Sender:
             if result.bad_address:
                 services.suppress(signature.email, Suppression.Reason.BOUNCED)
         return 0
+
+    def _mark_sent(self, recipient: Recipient) -> bool:
+        """`_mark(recipient, SENT, ...)` as one prepared statement: it runs once per email, on the hot path."""
+        with connection.cursor() as cursor:
+            cursor.execute(MARK_SENT, [RecipientState.SENT, self._now(), recipient.attempts + 1, recipient.pk, self.token])
+            return cursor.rowcount == 1
+
+    @staticmethod
+    def _now():
+        return Recipient._meta.get_field("sent_at").get_db_prep_value(timezone.now(), connection)
 
     def _deliver_with_django(self, recipient, message) -> int:
         """Other email backends (console in development, memory in tests): no final-dot guarantee to give."""
