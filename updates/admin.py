@@ -150,7 +150,11 @@ class UpdateAdmin(AuditedAdmin):
             raise PermissionDenied
         languages = [code for code, _name in settings.LANGUAGES]
         rendered = [content.render(update, code) for code in languages]
-        bodies = [(r, content.markdown_to_html(content.content_in(update, r.language)[1])) for r in rendered]
+        own_link = str(_("[each supporter's own link to stop updates]"))
+        bodies = [
+            (r, r.text.replace(content.LINK, own_link), content.markdown_to_html(content.content_in(update, r.language)[1]))
+            for r in rendered
+        ]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Preview: %(subject)s") % {"subject": update.subject},

@@ -31,6 +31,7 @@ from .states import RecipientState, Status
 logger = logging.getLogger(__name__)
 
 IDLE_SECONDS = 1
+UNAVAILABLE_WAIT = 30
 MAX_ATTEMPTS = 5
 RETRY_AFTER = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -112,6 +113,10 @@ def release(token: str) -> None:
     Recipient.objects.filter(claim=token, state=RecipientState.WAITING).update(claim=None, claimed_until=None)
 
 
+class ServerUnavailable(Exception):
+    """The mail server cannot take any message now."""
+
+
 # --- sending ---------------------------------------------------------------------
 class Throttle:
     """At most `rate` messages a second, shared by the sending threads (0: no limit)."""
@@ -158,6 +163,11 @@ class Sender:
                 if not batch:
                     break
                 sent += self._send_batch(batch)
+        except ServerUnavailable as exc:
+            # Not the recipients' fault: they go back untouched, and a later pass tries again.
+            logger.warning("%s; trying again in %d s", exc, UNAVAILABLE_WAIT)
+            if self.stop is not None:
+                self.stop.wait(UNAVAILABLE_WAIT)
         finally:
             release(self.token)
             self._close()
@@ -229,8 +239,7 @@ class Sender:
             try:
                 self.smtp_conn = smtp.connect()
             except (OSError, smtp.smtplib.SMTPException) as exc:
-                self._retry(recipient, f"cannot connect: {exc}"[:200])
-                return 0
+                raise ServerUnavailable(f"cannot connect to the mail server: {exc}") from exc
         recorded = []
 
         def record_sent():
@@ -239,10 +248,12 @@ class Sender:
 
         result = smtp.send(self.smtp_conn, self.sender, signature.email, message, record_sent)
         if result.reconnect:
-            smtp.close(self.smtp_conn) if result.outcome is not smtp.Outcome.ABORTED else self.smtp_conn.close()
+            smtp.close(self.smtp_conn, polite=False)
             self.smtp_conn = None
         if result.outcome is smtp.Outcome.SENT:
             return 1
+        if result.server_problem:
+            raise ServerUnavailable(f"the mail server refused our sender address: {result.detail}")
         if recorded and recorded[0]:
             # Recorded as sent, but the server refused it after the dot (or the dot never left): undo.
             Recipient.objects.filter(pk=recipient.pk, state=RecipientState.SENT).update(

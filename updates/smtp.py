@@ -33,6 +33,7 @@ class Result:
     detail: str = ""
     bad_address: bool = False  # the server refused the recipient itself (a hard bounce)
     reconnect: bool = False  # the connection is no longer usable
+    server_problem: bool = False  # the server refused our sender: no recipient's fault, stop and try later
 
 
 def connect() -> smtplib.SMTP:
@@ -70,7 +71,9 @@ def send(conn: smtplib.SMTP, sender: str, recipient: str, message: bytes, record
         code, reply = conn.mail(sender)
         if code != 250:
             conn.rset()
-            return _classify(code, reply)
+            result = _classify(code, reply)
+            result.server_problem = True
+            return result
         code, reply = conn.rcpt(recipient)
         if code not in (250, 251):
             conn.rset()
@@ -105,10 +108,14 @@ def send(conn: smtplib.SMTP, sender: str, recipient: str, message: bytes, record
     return _classify(code, reply)
 
 
-def close(conn: smtplib.SMTP | None) -> None:
+def close(conn: smtplib.SMTP | None, *, polite: bool = True) -> None:
+    """QUIT and close; `polite=False` only closes (mid-DATA, a QUIT would be read as message text)."""
     if conn is None:
         return
     try:
-        conn.quit()
+        if polite:
+            conn.quit()
+            return
     except (smtplib.SMTPException, OSError):
-        conn.close()
+        pass
+    conn.close()

@@ -53,6 +53,7 @@ def test_write_approve_send_unsubscribe_in_one_click_and_the_next_update_skips_t
     assert "2 supporters who asked for updates" in page
     preview = client.get(f"/admin/updates/update/{update.pk}/preview/").content.decode()
     assert "Votación el martes" in preview and "<strong>Tuesday</strong>" in preview
+    assert "unsubscribe.invalid" not in preview and "own link to stop updates" in preview
 
     # The author cannot approve their own update, nor start it unapproved.
     assert "another organizer has to approve it" in " ".join(act(client, update, "approve"))

@@ -276,3 +276,32 @@ def test_soft_bounces_are_ignored(client, settings, campaign):
     response = client.post("/updates/bounces/s3cret-value/", payloads, content_type="application/json")
     assert response.json() == {"received": 0, "new": 0}
     assert Signature.objects.get().wants_updates is True
+
+
+# --- the mail server itself failing ----------------------------------------------------------
+def test_a_mail_server_that_is_down_leaves_every_recipient_waiting(settings, sink, campaign, author, approver):
+    supporter(campaign, "ana@example.org")
+    update = approved(campaign, author, approver)
+    services.start(update, approver)
+    settings.EMAIL_PORT = 1  # nothing listens there
+    run_worker()
+    recipient = Recipient.objects.get()
+    assert (recipient.state, recipient.attempts, recipient.claim) == ("waiting", 0, None)
+    settings.EMAIL_PORT = sink.port
+    run_worker()
+    assert len(sink.updates()) == 1
+
+
+def test_a_refused_sender_address_is_not_blamed_on_the_recipients(sink, campaign, author, approver):
+    supporter(campaign, "ana@example.org")
+    supporter(campaign, "bo@example.org")
+    update = approved(campaign, author, approver)
+    services.start(update, approver)
+
+    async def refuse_sender(server, session, envelope, address, mail_options):
+        return "550 5.7.1 Sender not allowed"
+
+    sink.handler.handle_MAIL = refuse_sender
+    run_worker()
+    assert sink.received == []
+    assert list(Recipient.objects.values_list("state", "attempts")) == [("waiting", 0), ("waiting", 0)]
