@@ -1,5 +1,6 @@
 """The cap, the approval, pausing, the audience filters, bounces, and two campaigns."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -305,3 +306,18 @@ def test_a_refused_sender_address_is_not_blamed_on_the_recipients(sink, campaign
     run_worker()
     assert sink.received == []
     assert list(Recipient.objects.values_list("state", "attempts")) == [("waiting", 0), ("waiting", 0)]
+
+
+def test_the_rate_setting_spaces_the_messages_out(settings, sink, campaign, author, approver):
+    for i in range(11):
+        supporter(campaign, f"p{i}@example.org")
+    update = approved(campaign, author, approver)
+    services.start(update, approver)
+    settings.UPDATES_RATE = 20  # messages a second: 11 messages need at least half a second
+    from updates import sending
+
+    sending.start_due()
+    t0 = time.monotonic()
+    run_worker()
+    assert time.monotonic() - t0 >= 0.5
+    assert len(sink.updates()) == 11
