@@ -125,11 +125,12 @@ def write(result: dict) -> Path:
             "| worker CPU ms/msg | sink CPU ms/msg | load avg before | load avg after | target met |\n"
             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n"
         )
+    cpu = result.get("cpu_ms_per_message", {})  # (not measured by the first run)
     with md.open("a") as f:
         f.write(
             f"| {result['label']} | {result['db']} | {result['recipients']:,} | {result['connections']} | "
             f"{result['received']:,} | {result['doubled']} | {result['seconds']} | {result['per_s']:,} | "
-            f"{result['cpu_ms_per_message']['worker']} | {result['cpu_ms_per_message']['sink']} | "
+            f"{cpu.get('worker', '-')} | {cpu.get('sink', '-')} | "
             f"{' '.join(map(str, result['loadavg_before']))} | {' '.join(map(str, result['loadavg_after']))} | "
             f"{'yes' if result['met'] else 'no'} |\n"
         )
