@@ -122,3 +122,19 @@ def test_killed_at_an_unplanned_moment(sink, started_update):
         kill(worker)
     run_to_the_end(sink, started_update, worker, rate=150)
     assert_exactly_once(sink)
+
+
+def test_a_worker_asked_to_stop_finishes_the_message_in_flight_and_lets_go_of_the_rest(sink, started_update):
+    worker = start_worker(sink, rate=100)
+    try:
+        wait_for(lambda: len(sink.updates()) >= 50, what="the first messages")
+        os.killpg(worker.pid, signal.SIGTERM)  # what systemd does on a restart
+        worker.wait(30)
+    finally:
+        kill(worker)
+    received = len(sink.updates())
+    assert 50 <= received < N
+    assert Recipient.objects.filter(state="sent").count() == received  # every message recorded, none in between
+    assert not Recipient.objects.filter(claim__isnull=False).exists()  # the next worker need not wait for claims to expire
+    run_to_the_end(sink, started_update, worker, rate=0)
+    assert_exactly_once(sink)
