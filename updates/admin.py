@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin
+from signatures.emails import email_hash
 
 from . import content, services, states
 from .forms import ActionForm, UpdateForm
@@ -177,6 +178,14 @@ class SuppressionAdmin(AuditedAdmin):
     list_display = ["__str__", "reason", "created_at"]
     list_filter = ["reason"]
     readonly_fields = ["address_hash", "reason", "created_at"]
+    search_fields = ["address_hash"]
+    search_help_text = _("A full email address finds its entry (through its hash).")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if "@" in term:
+            return queryset.filter(address_hash=email_hash(term)), False
+        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request):
         return False

@@ -321,3 +321,10 @@ def test_the_rate_setting_spaces_the_messages_out(settings, sink, campaign, auth
     run_worker()
     assert time.monotonic() - t0 >= 0.5
     assert len(sink.updates()) == 11
+
+
+def test_organizers_find_a_suppressed_address_by_typing_it(admin_client, campaign):
+    services.suppress("Gone@Example.org", Suppression.Reason.BOUNCED)
+    services.suppress("other@example.org", Suppression.Reason.COMPLAINED)
+    page = admin_client.get("/admin/updates/suppression/", {"q": "gone@example.org"}).content.decode()
+    assert "1 result" in page and "Bounced (the address does not exist)" in page
