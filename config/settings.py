@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "defence",
     "letters",
     "api",  # the partner API (OSDI / Action Network v2)
+    "updates",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,9 @@ LOCAL_ACTION_PAGE_EXTRAS: list[str] = ["letters.hooks.page_section"]
 # ...and to the petition's thank-you page: functions (request, zip_code) -> HTML.
 SIGNATURE_THANKS_EXTRAS: list[str] = ["letters.hooks.nearest_open_letter"]
 LETTERS_DIGEST_SECONDS = env.int("LETTERS_DIGEST_SECONDS", default=24 * 3600)
+# Loops the worker runs in their own thread, each given a threading.Event that is set when
+# the worker stops (with --batch: set from the start, so each does what is due once and returns).
+WORKER_LOOPS: list[str] = ["updates.sending.run"]
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).
 HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action", "local_actions.home.calls_to_action"]
@@ -179,6 +183,18 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Stop ShotSpotter <norepl
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where organizer notifications go when the site settings name no address.
 ORGANIZER_EMAILS = env.list("ORGANIZER_EMAILS", default=[])
+
+# --- Updates to supporters (the updates app; README "Updates to supporters") -----
+# Messages a second to the mail server, summed over the connections; 0 = as fast as it takes them.
+UPDATES_RATE = env.float("UPDATES_RATE", default=10)
+# SMTP connections sending in parallel (more connections, more throughput on a slow link).
+UPDATES_CONNECTIONS = env.int("UPDATES_CONNECTIONS", default=4)
+# How long a sender holds the recipients it took; after a crash, others take them after this.
+UPDATES_CLAIM_SECONDS = env.int("UPDATES_CLAIM_SECONDS", default=60)
+# The secret in the bounce and complaint webhook's address; empty turns the webhook off.
+UPDATES_WEBHOOK_SECRET = env("UPDATES_WEBHOOK_SECRET", default="")
+# Envelope sender of updates (where bounces go); the From address when empty.
+UPDATES_BOUNCE_ADDRESS = env("UPDATES_BOUNCE_ADDRESS", default="")
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

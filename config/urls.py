@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("local/", include("local_actions.urls")),
     path("letters/", include("letters.urls")),
     path("defence/", include("defence.urls")),
+    path("updates/", include("updates.urls")),
     path("", include("signatures.urls")),
     # Content pages live at /<slug>/, so this comes last.
     path("", include("pages.urls")),

@@ -115,6 +115,8 @@ class Signature(models.Model):
     role = models.CharField(_("role"), max_length=100, blank=True)
     show_name = models.BooleanField(_("name shown publicly"), default=False)
     wants_updates = models.BooleanField(_("wants updates"), default=False)
+    # The language of the page they signed on: updates reach them in it (the updates app).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     ip_hash = models.CharField(_("network hash"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("signed at"), default=timezone.now)

@@ -40,10 +40,9 @@ def build_message(signature: Signature, site) -> EmailMessage:
     name = "confirm" if signature.email_due == Signature.Email.CONFIRM else "already"
     subject = render_to_string(f"signatures/emails/{name}_subject.txt", context).strip()
     body = render_to_string(f"signatures/emails/{name}_body.txt", context)
-    message = EmailMessage(subject=" ".join(subject.split()), body=body, to=[signature.email])
-    # Lets mail clients offer a one-click "unsubscribe" that withdraws (RFC 2369).
-    message.extra_headers["List-Unsubscribe"] = f"<{context['withdraw_url']}>"
-    return message
+    # A transactional email: no List-Unsubscribe, since a mail client's "unsubscribe" must never
+    # withdraw a signature. Withdrawing is the explicit link in the text; updates carry their own header.
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[signature.email])
 
 
 def deliver_due_emails(batch: int = BATCH) -> int:

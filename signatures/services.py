@@ -251,3 +251,13 @@ def record_email_sent(ids: list[int], kind: str) -> None:
     rows = Signature.objects.filter(pk__in=ids, email_due=kind)
     rows.update(email_due="", emails_sent=F("emails_sent") + 1)
     _forget_address_if_unneeded(Q(pk__in=ids))
+
+
+def stop_updates(rows: Q) -> int:
+    """These signers want no more updates (unsubscribed, or their address bounced); returns how many stopped.
+
+    The address goes with them unless an email is still owed; the signature stays and still counts.
+    """
+    stopped = Signature.objects.filter(rows, wants_updates=True).update(wants_updates=False)
+    _forget_address_if_unneeded(rows)
+    return stopped

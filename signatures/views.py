@@ -84,6 +84,7 @@ def sign(request, kind, slug):
                 pow_salt=pow_salt,
                 network_listed=lists.network_mark(ip),
                 share_with=form.share_with(),
+                language=get_language() or "",
                 **form.signature_fields(),
             )
         except (pow.Invalid, services.ReplayedProof):
