@@ -15,6 +15,7 @@ urlpatterns = [
     path("get-involved/", include("contact.urls")),
     path("local/", include("local_actions.urls")),
     path("defence/", include("defence.urls")),
+    path("delivery/", include("delivery.urls")),
     path("", include("signatures.urls")),
     # Content pages live at /<slug>/, so this comes last.
     path("", include("pages.urls")),
