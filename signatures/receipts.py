@@ -16,7 +16,7 @@ import re
 
 from django.conf import settings
 
-CODE_RE = re.compile(r"^(\d{1,15})-([0-9A-F]{20})$")
+CODE_RE = re.compile(r"^([0-9]{1,15})-([0-9A-F]{20})$", re.ASCII)
 DIGEST_EXPLAINED = "sha256 of the receipt code in each signer's confirmation email, as ASCII text (e.g. 123-0123456789ABCDEF0123)"
 
 
@@ -49,7 +49,7 @@ def digester():
 def read(text: str) -> int | None:
     """The signature a code names, or None if it is not one of ours (typos, guesses)."""
     code = "".join((text or "").split()).upper()[:60]
-    match = CODE_RE.match(code)
+    match = CODE_RE.match(code) if code.isascii() else None
     if not match:
         return None
     signature_id = int(match.group(1))
