@@ -141,3 +141,20 @@ def test_organizers_see_the_record_and_can_retry_a_failed_build(admin_client, pe
 
     assert AuditEntry.objects.filter(action="delivery.unlisted").exists()
     assert AuditEntry.objects.filter(action="delivery.rebuild").exists()
+
+
+def test_a_packet_is_built_once_and_a_mistaken_delivery_can_be_deleted_on_the_record(admin_client, petition):
+    add(petition, "Ana Ruiz")
+    deliver(admin_client, petition)
+    run_worker()
+    delivery = Delivery.objects.get()
+    assert services.build(delivery.pk) is None  # a replayed task finds it built and leaves it alone
+    manifest_path = delivery.manifest.path
+    response = admin_client.post(f"/admin/delivery/delivery/{delivery.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Delivery.objects.exists()
+    assert not __import__("os").path.exists(manifest_path)
+    from audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="delivery.deleted")
+    assert entry.actor_name == "admin" and entry.data["pdf_sha256"] == delivery.pdf_sha256
