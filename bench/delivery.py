@@ -11,7 +11,7 @@ then, each in its own process so its peak memory is its own:
 
 The load average is recorded before and after each measurement: the machine is
 shared, and a busy neighbour slows every number. Results go to
-bench/results/<date>-delivery.{json,md}.
+bench/results/<date>-delivery-<database>.{json,md}.
 
     python -m bench.delivery --db sqlite --rows 1000000
     python -m bench.delivery --quick            # 2,000 rows, for the smoke test
@@ -175,7 +175,8 @@ def write(results: list[dict], args, out: Path) -> Path:
     today = datetime.date.today().isoformat()
     payload = {"date": today, "machine": report.machine(), "rows": args.rows, "note": args.note, "runs": results}
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{today}-delivery.json").write_text(json.dumps(payload, indent=1) + "\n")
+    stem = f"{today}-delivery-{'-'.join(r['db'] for r in results)}"
+    (out / f"{stem}.json").write_text(json.dumps(payload, indent=1) + "\n")
     lines = [
         f"# Delivery packet at {args.rows:,} signatures ({today})",
         "",
@@ -201,7 +202,7 @@ def write(results: list[dict], args, out: Path) -> Path:
             )
     if args.note:
         lines += ["", args.note]
-    md = out / f"{today}-delivery.md"
+    md = out / f"{stem}.md"
     md.write_text("\n".join(lines) + "\n")
     return md
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from signatures import receipts
 from signatures.export import FORMULA_CHARS
@@ -127,8 +127,8 @@ class Document:
         # Viewers number the cover i, ii... and the signer pages 1, 2... as printed on them.
         labels = b"0 << /S /r >>" + (b" %d << /S /D >>" % len(front_ids) if self.page_ids else b"")
         root = self.w.obj(
-            b"<< /Type /Catalog /Pages %d 0 R /PageLabels << /Nums [%s] >> /Lang (en-US)"
-            b" /ViewerPreferences << /DisplayDocTitle true >> >>" % (self.pages_id, labels)
+            b"<< /Type /Catalog /Pages %d 0 R /PageLabels << /Nums [%s] >> /Lang %s"
+            b" /ViewerPreferences << /DisplayDocTitle true >> >>" % (self.pages_id, labels, text_string(get_language() or "en"))
         )
         info = self.w.obj(b"<< /Title %s /Producer (Stop ShotSpotter delivery) >>" % text_string(self.title))
         self.w.finish(root, info)

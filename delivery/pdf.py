@@ -1,6 +1,6 @@
 """A small PDF writer that streams: each page goes to the file as soon as it is full.
 
-Why our own (bench/results/*-delivery.md has the figures): ReportLab and fpdf2
+Why our own (bench/results/*-delivery-*.md has the figures): ReportLab and fpdf2
 keep every page in memory until the document is saved; ReportLab needed 317 MB
 and fpdf2 would need minutes for a million signers. A signer list is one font,
 lines of text and a few rules, so the part of PDF we need is small: objects

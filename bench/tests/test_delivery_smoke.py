@@ -20,8 +20,8 @@ def test_the_delivery_benchmark_runs_end_to_end(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
-    result = json.loads(next(tmp_path.glob("*-delivery.json")).read_text())
+    result = json.loads(next(tmp_path.glob(f"*-delivery-{db}.json")).read_text())
     (run,) = result["runs"]
     assert run["ours"]["rows"] == 2000 and run["ours"]["pages"] > 30
     assert run["ours"]["bytes"]["pdf"] > 0 and run["ours"]["peak_rss_mb"] > 0
-    assert "| ours | 2,000 |" in next(tmp_path.glob("*-delivery.md")).read_text()
+    assert "| ours | 2,000 |" in next(tmp_path.glob(f"*-delivery-{db}.md")).read_text()
