@@ -63,7 +63,7 @@ class DeliveryForm(forms.ModelForm):
 class CheckForm(forms.Form):
     code = forms.CharField(
         label=_("Your receipt code"), max_length=60,
-        help_text=_("It is in the email that asked you to confirm your signature, e.g. 1234-ABCDEFGHIJKLMNOP."),
+        help_text=_("It is in the email that asked you to confirm your signature, e.g. 1234-0123456789ABCDEF0123."),
         error_messages={"required": _("Please paste the receipt code from your email.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )  # fmt: skip
