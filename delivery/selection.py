@@ -5,8 +5,10 @@ in the order they signed (the order their rows were recorded).
 """
 
 import datetime
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.sql.constants import MULTI
 from django.utils import formats, timezone
@@ -97,3 +99,25 @@ def rows(campaign: Campaign, filters: Filters):
                     yield pk, kind, organization, role, city, us_state, ""
                 else:
                     yield pk, kind, name, "", city, us_state, zip_code
+
+
+@contextmanager
+def consistent_read():
+    """Read the whole selection from one snapshot, so the organizations and individuals agree.
+
+    On PostgreSQL: one REPEATABLE READ transaction, which also keeps the
+    server-side cursor from being declared WITH HOLD (outside a transaction,
+    PostgreSQL copies the whole result aside before the first row: twice the
+    work at a million rows). Not on SQLite: a transaction there takes the
+    write lock (BEGIN IMMEDIATE) and would hold up every signature for the
+    length of the build; each of its SELECTs already reads one snapshot (WAL).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield

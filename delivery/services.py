@@ -186,7 +186,8 @@ def build(delivery_id: int) -> int | None:
                     yield row
 
             stem = f"{delivery.campaign.slug}-{delivery.delivered_on.isoformat()}-{delivery.pk}"
-            result = packet.build(rows(), _front(delivery), Path(tmp), stem, _manifest_head(delivery), STATE_NAMES)
+            with selection.consistent_read():
+                result = packet.build(rows(), _front(delivery), Path(tmp), stem, _manifest_head(delivery), STATE_NAMES)
             if not result.count:
                 raise NothingToDeliver(_("No confirmed signature matched the filters when the packet was built."))
             for field, ext in ((delivery.pdf, "pdf"), (delivery.csv, "csv"), (delivery.manifest, "json")):
