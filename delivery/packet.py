@@ -148,10 +148,12 @@ class SignerPages:
         self.head_left = REGULAR.glyphs(REGULAR.fit(head_left, SMALL, half))
         head_right = REGULAR.fit(head_right, SMALL, half)
         self.head_right = (WIDTH - MARGIN - REGULAR.width(head_right, SMALL), REGULAR.glyphs(head_right))
+        labels = (_("No."), _("Name"), _("City and state"))
+        number_label, name_label, place_label = (BOLD.clean(label)[0] for label in labels)
         self.columns = [
-            (NUMBER_RIGHT - BOLD.width(_("No."), SMALL), BOLD.glyphs(BOLD.clean(_("No."))[0])),
-            (NAME_X, BOLD.glyphs(BOLD.clean(_("Name"))[0])),
-            (PLACE_X, BOLD.glyphs(BOLD.clean(_("City and state"))[0])),
+            (NUMBER_RIGHT - BOLD.width(number_label, SMALL), BOLD.glyphs(number_label)),
+            (NAME_X, BOLD.glyphs(name_label)),
+            (PLACE_X, BOLD.glyphs(place_label)),
         ]
 
     def _open(self) -> None:
@@ -169,7 +171,7 @@ class SignerPages:
         doc.grey(0)
         self.y = TOP_Y
 
-    def _close(self) -> None:
+    def close(self) -> None:
         if self.y is not None:
             self.doc.page_ids.append(self.doc.end_page())
             self.y = None
@@ -177,7 +179,7 @@ class SignerPages:
     def room(self, lines: int) -> None:
         """Start a new page unless `lines` more lines fit on this one."""
         if self.y is None or self.y - (lines - 1) * LEAD < BOTTOM_Y:
-            self._close()
+            self.close()
             self._open()
 
     def heading(self, text: str) -> None:
@@ -191,9 +193,7 @@ class SignerPages:
     def signer(self, position: int, name: list[str], role: list[str], place: list[str]) -> None:
         """One numbered entry; name, role and place are lines of glyph ids. One text object per entry."""
         lines = max(len(name) + len(role), len(place))
-        if self.y is None or self.y - (lines - 1) * LEAD < BOTTOM_Y:
-            self._close()
-            self._open()
+        self.room(lines)
         y = self.y
         digits = str(position)
         parts = [
@@ -386,7 +386,7 @@ def build(rows, front: Front, directory: Path, stem: str, manifest_head: dict, s
                 by_zip[zip_code] += 1
             result.organizations += kind == "organization"
         writer.writerows(block)
-        pages._close()
+        pages.close()
         result.count = position
         result.pages = len(doc.page_ids)
         front_ids = _write_cover(doc, front, result, state_names)

@@ -78,7 +78,7 @@ def pdf_text(data: bytes) -> tuple[str, str]:
     """The text of the cover pages and of the signer pages (labelled i, ii... and 1, 2...), as a PDF library reads it."""
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(data))
+    reader = PdfReader(io.BytesIO(data), strict=True)  # a malformed cross-reference table or object fails here
     cover, signers = [], []
     for label, page in zip(reader.page_labels, reader.pages, strict=True):
         (signers if label.isdigit() else cover).append(page.extract_text())
