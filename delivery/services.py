@@ -9,6 +9,7 @@ import html
 import logging
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from core import markdown
+from signatures import receipts
 from signatures.models import Campaign
 from signatures.us_zip import STATE_NAMES
 
@@ -220,6 +222,21 @@ def build(delivery_id: int) -> int | None:
             )
             record("worker", "delivery.failed", delivery, data={"reason": reason[:300]})
         return None
+
+
+@dataclass
+class Receipt:
+    code: str
+    digest: str  # as listed in the manifests
+    deliveries: list[Delivery]
+
+
+def check_receipt(text: str) -> Receipt | None:
+    """What the check page answers for a pasted receipt code; None if it is not one of ours."""
+    signature_id = receipts.read(text)
+    if signature_id is None:
+        return None
+    return Receipt(receipts.code_for(signature_id), receipts.digest_for(signature_id), deliveries_holding(signature_id))
 
 
 def deliveries_holding(signature_id: int) -> list[Delivery]:

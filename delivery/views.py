@@ -4,8 +4,6 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from signatures import receipts
-
 from . import services
 from .forms import CheckForm
 from .models import Delivery
@@ -42,15 +40,11 @@ def check(request):
     form = CheckForm(request.GET or None)
     context = {"form": form}
     if form.is_bound and form.is_valid():
-        signature_id = receipts.read(form.cleaned_data["code"])
-        if signature_id is None:
+        receipt = services.check_receipt(form.cleaned_data["code"])
+        if receipt is None:
             form.add_error("code", _("This is not a receipt code from our emails. Please copy it again, with the dash."))
         else:
-            context.update(
-                code=receipts.code_for(signature_id),
-                digest=receipts.digest_for(signature_id),
-                deliveries=services.deliveries_holding(signature_id),
-            )
+            context.update(code=receipt.code, digest=receipt.digest, deliveries=receipt.deliveries)
     response = render(request, "delivery/check.html", context, status=400 if form.errors else 200)
     add_never_cache_headers(response)  # the answer is about one person
     return response
