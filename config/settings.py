@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "letters",
     "api",  # the partner API (OSDI / Action Network v2)
     "updates",
+    "delivery",
 ]
 
 MIDDLEWARE = [
@@ -296,3 +297,9 @@ LOGGING = {
     # paths and statuses only (no IPs are ever logged by our code).
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# --- Delivery packets (delivery/) ------------------------------------------------
+# The PDF and CSV of a delivery hold names: deleted from the server this many days after they are built
+# (the public manifest stays).
+DELIVERY_FILE_DAYS = env.int("DELIVERY_FILE_DAYS", default=30)
+PERIODIC_JOBS.append(("delivery.services.purge_files", 3600))

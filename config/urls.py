@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("letters/", include("letters.urls")),
     path("defence/", include("defence.urls")),
     path("updates/", include("updates.urls")),
+    path("delivery/", include("delivery.urls")),
     path("", include("signatures.urls")),
     # Content pages live at /<slug>/, so this comes last.
     path("", include("pages.urls")),
