@@ -263,3 +263,11 @@ LOGGING = {
     # paths and statuses only (no IPs are ever logged by our code).
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# --- Evidence kit (evidence/): a city's alert data turned into a fact sheet ------------------
+INSTALLED_APPS += ["evidence"]
+# Largest alert export an organizer may upload (bytes); bigger files go through `manage.py import_alerts`.
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
+PERIODIC_JOBS.append(("evidence.services.purge_uploads", 3600))  # unfinished uploads hold exact alert rows
+# Sections other apps add to a local fight's page: functions (action) -> {"template", ...context} or None.
+LOCAL_ACTION_SECTIONS: list[str] = ["evidence.hooks.fact_sheet_section"]
