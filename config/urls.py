@@ -13,6 +13,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("news/", include("press.urls")),
     path("get-involved/", include("contact.urls")),
+    path("local/", include("evidence.urls")),  # /local/<slug>/facts/: before local_actions' /local/<slug>/
     path("local/", include("local_actions.urls")),
     path("defence/", include("defence.urls")),
     path("", include("signatures.urls")),

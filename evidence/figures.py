@@ -133,6 +133,7 @@ def _map(grid: dict, cells: dict[str, int]) -> dict | None:
         **{k: grid[k] for k in ("south", "west", "dlat", "dlon", "km", "rows", "cols")},
         "squares": squares,
         "mapped": sum(cells.values()),
+        "left_out": grid.get("left_out", 0),
     }
 
 

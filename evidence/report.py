@@ -30,7 +30,7 @@ def reason_sentence(reason: str, report: dict | None = None) -> str:
     radius = (report or {}).get("radius_km") or 40
     return {
         importer.BLANK: _("the row is empty"),
-        importer.EXTRA_CELLS: _("the row has more cells than the header has columns (a comma inside a value without quotes?)"),
+        importer.EXTRA_CELLS: _("the row has more cells than the header has columns (a separator inside a value without quotes?)"),
         dates.NO_DATE: _("the date is empty"),
         dates.BAD_DATE: _("the date could not be read"),
         dates.DATE_RANGE: _("the date is before 1990 or in the future"),

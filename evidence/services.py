@@ -184,7 +184,40 @@ def run_import(import_id: int) -> str:
     return alert_import.status
 
 
-def perform(alert_import: AlertImport, fileobj, actor) -> AlertImport:
+def import_now(
+    action, fileobj, file_name: str, mapping: dict, actor, *, schema_name="", on_progress=None, **choices
+) -> AlertImport:
+    """Import an open binary file in this process (the command line); returns the finished import."""
+    digest = hashlib.sha256()
+    size = 0
+    fileobj.seek(0)
+    while chunk := fileobj.read(1024 * 1024):
+        digest.update(chunk)
+        size += len(chunk)
+    fileobj.seek(0)
+    shape = csvfile.inspect(fileobj)
+    importer.resolve(mapping, shape.header)
+    alert_import = AlertImport.objects.create(
+        action=action,
+        status=ImportStatus.RUNNING,
+        file_name=file_name[:255],
+        size_bytes=size,
+        sha256=digest.hexdigest(),
+        encoding=shape.encoding,
+        delimiter=shape.delimiter,
+        line_endings=shape.line_endings,
+        header=shape.header,
+        schema=schema_name,
+        mapping=mapping,
+        time_zone=choices.get("time_zone") or zones.for_state(action.state),
+        dayfirst=bool(choices.get("dayfirst")),
+        radius_km=choices.get("radius_km") or 40,
+        started_at=timezone.now(),
+    )
+    return perform(alert_import, fileobj, actor, on_progress=on_progress)
+
+
+def perform(alert_import: AlertImport, fileobj, actor, on_progress=None) -> AlertImport:
     """Read the file, and on success replace the city's dataset in one transaction; on failure change nothing."""
     context = {
         "file": alert_import.file_name,
@@ -199,6 +232,8 @@ def perform(alert_import: AlertImport, fileobj, actor) -> AlertImport:
             progress_rows=rows, progress_bytes=position, updated_at=timezone.now()
         )
         last_write[0] = rows
+        if on_progress:
+            on_progress(rows, position, alert_import.size_bytes)
 
     try:
         shape = csvfile.inspect(fileobj) if not alert_import.encoding else shape_of(alert_import)
@@ -210,7 +245,7 @@ def perform(alert_import: AlertImport, fileobj, actor) -> AlertImport:
         return _fail(alert_import, str(problem), {**context, **problem.report})
     except Exception:
         logger.exception("alert import %s failed", alert_import.pk)
-        return _fail(alert_import, _("The import stopped because of an error on our side; nothing was changed."), context)
+        return _fail(alert_import, _("The import stopped because of an error on our side."), context)
     found = report.describe(tally, **context)
     swap(alert_import, tally, found, actor)
     return alert_import
@@ -296,7 +331,7 @@ def give_up(alert_import: AlertImport, user) -> None:
     with transaction.atomic():
         AlertImport.objects.filter(pk=alert_import.pk, status=ImportStatus.RUNNING).update(
             status=ImportStatus.FAILED,
-            error=_("The import stopped before it finished; nothing was changed."),
+            error=_("The import stopped before it finished."),
             finished_at=timezone.now(),
         )
         record(user, "evidence.import.abandoned", alert_import)

@@ -1,6 +1,8 @@
 from itertools import groupby
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_safe
 
 from defence.forms import Verdict, screen
@@ -54,6 +56,15 @@ def index(request):
     )
 
 
+def extra_sections(action) -> list[dict]:
+    """Sections other apps add to the page (settings.LOCAL_ACTION_SECTIONS), so this app imports none of them.
+
+    Each function takes the action and returns None or {"template": ..., **its context}.
+    """
+    found = (import_string(path)(action) for path in getattr(settings, "LOCAL_ACTION_SECTIONS", []))
+    return [section for section in found if section]
+
+
 @require_safe
 def detail(request, slug):
     action = get_object_or_404(LocalAction.objects.published().prefetch_related("sources"), slug=slug)
@@ -67,6 +78,7 @@ def detail(request, slug):
             "viewbox": usmap.VIEWBOX,
             "markers": usmap.markers([action]),
             "icon": usmap.legend_icon(action.style["shape"]),
+            "sections": extra_sections(action),
         },
     )
 
