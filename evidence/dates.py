@@ -114,6 +114,19 @@ class DateParser:
 
     def parse(self, text: str):
         """One column holding the date and (usually) the time."""
+        # Fast path for "DATE TIME" and "DATETTIME" whose date part was seen before (most rows).
+        cut = text.find(" ")
+        if cut < 0:
+            cut = text.find("T")
+        if cut > 0:
+            day = self._dates.get(text[:cut])
+            if day is not None and day.__class__ is not str:
+                rest = text[cut + 1 :]
+                clock = self._times.get(rest, False)
+                if clock is False:
+                    clock = self._times[rest] = parse_time(rest)  # None for "05:06:07Z": the full path reads the zone
+                if clock:
+                    return day, clock[0], (day, clock)
         match = SPLIT_RE.match(text)
         if match is None:
             return NO_DATE if not text.strip() else BAD_DATE

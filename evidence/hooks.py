@@ -12,4 +12,4 @@ def fact_sheet_section(action) -> dict | None:
     dataset = sheets.dataset_for(action)
     if dataset is None:
         return None
-    return {"template": "evidence/section.html", "sheet": sheets.build(action, dataset)}
+    return {"template": "evidence/section.html", "sheet": sheets.build(action, dataset, full=False)}

@@ -133,23 +133,23 @@ def _zip_state(cache: dict, text: str) -> tuple[str, str]:
 
 
 def count_rows(reader, fields: dict, width: int, options: Options, progress=None) -> Tally:
-    """The pass itself. `progress(rows)` is called every PROGRESS_EVERY rows."""
+    """The pass itself. `progress(rows)` is called every PROGRESS_EVERY rows.
+
+    The loop runs a million times per import, so it counts raw cell values and
+    days, and tidies them (spacing, case, months, weekdays) once at the end.
+    """
     tally = Tally()
     parser = dates.DateParser(options.time_zone, options.dayfirst, options.today)
+    parse, parse_parts = parser.parse, parser.parse_parts
+    skip = tally.skip
     seen: set[int] = set()
     zip_cache: dict = {}
-    months, hours, weekdays, fine_cells = tally.months, tally.hours, tally.weekdays, tally.fine_cells
-    optional = [
-        (fields[name], target)
-        for name, target in (
-            ("type", tally.types),
-            ("area", tally.areas),
-            ("rounds", tally.rounds),
-        )
-        if name in fields
-    ]
-    dispositions, i_disposition = tally.dispositions, fields.get("disposition")
+    days: dict = {}
+    hours, fine_cells, zips = tally.hours, tally.fine_cells, tally.zips
+    raw = {name: {} for name in ("type", "area", "rounds", "disposition") if name in fields}
+    counted = [(fields[name], target) for name, target in raw.items()]
     i_datetime, i_date, i_time = fields.get("datetime"), fields.get("date"), fields.get("time")
+    i_when = i_datetime if i_datetime is not None else i_date
     i_lat, i_lon, i_zip, i_id = fields.get("latitude"), fields.get("longitude"), fields.get("zip"), fields.get("id")
     key_columns = [fields[name] for name in ("address", "type", "latitude", "longitude", "zip") if name in fields]
     if options.center:
@@ -158,107 +158,127 @@ def count_rows(reader, fields: dict, width: int, options: Options, progress=None
         radius2 = options.radius_km**2
     else:
         lat0 = lon0 = kx = ky = radius2 = None
+    state = options.state
+    floor = math.floor
     padding = [""] * width
-    first = last = None
+    rows = duplicates = no_time = no_location = 0
     row_number = 1  # the header is row 1, as a spreadsheet numbers them
     next_progress = PROGRESS_EVERY
     for row in reader:
         row_number += 1
-        tally.rows += 1
-        if tally.rows >= next_progress and progress:
+        rows += 1
+        if rows >= next_progress:
             next_progress += PROGRESS_EVERY
-            progress(tally.rows)
+            if progress:
+                progress(rows)
         if len(row) != width:
             if len(row) > width:
                 if any(cell.strip() for cell in row[width:]):
-                    tally.skip(EXTRA_CELLS, row_number, ",".join(row[width:])[:80])
+                    skip(EXTRA_CELLS, row_number, ",".join(row[width:]))
                     continue
                 row = row[:width]  # trailing commas
             elif not any(cell.strip() for cell in row):
-                tally.skip(BLANK, row_number, "")
+                skip(BLANK, row_number, "")
                 continue
             else:
                 row = row + padding[len(row) :]
         # When
         if i_datetime is not None:
-            when = parser.parse(row[i_datetime])
+            when = parse(row[i_datetime])
         else:
-            when = parser.parse_parts(row[i_date], row[i_time] if i_time is not None else "")
+            when = parse_parts(row[i_date], row[i_time] if i_time is not None else "")
         if when.__class__ is str:
             if when == dates.NO_DATE and not any(cell.strip() for cell in row):
-                tally.skip(BLANK, row_number, "")
+                skip(BLANK, row_number, "")
             else:
-                tally.skip(when, row_number, row[i_datetime if i_datetime is not None else i_date].strip())
+                skip(when, row_number, row[i_when].strip())
             continue
         day, hour, stamp = when
         # Where
         cell = None
         if i_lat is not None:
-            lat_text, lon_text = row[i_lat].strip(), row[i_lon].strip()
+            lat_text, lon_text = row[i_lat], row[i_lon]
             if lat_text or lon_text:
                 try:
                     lat, lon = float(lat_text), float(lon_text)
                 except ValueError:
-                    tally.skip(BAD_COORDINATES, row_number, f"{lat_text}, {lon_text}")
-                    continue
-                if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0) or lat != lat or lon != lon:
-                    tally.skip(BAD_COORDINATES, row_number, f"{lat_text}, {lon_text}")
-                    continue
-                if radius2 is not None:
-                    dx, dy = (lon - lon0) * kx, (lat - lat0) * ky
-                    distance2 = dx * dx + dy * dy
-                    if distance2 > radius2:
-                        tally.skip(OUTSIDE_CITY, row_number, _("%(km)s km from the centre") % {"km": round(distance2**0.5)})
+                    if lat_text.strip() or lon_text.strip():
+                        skip(BAD_COORDINATES, row_number, f"{lat_text.strip()}, {lon_text.strip()}")
                         continue
-                cell = (math.floor(lat * FINE), math.floor(lon * FINE))
+                    lat = None
+                if lat is not None:
+                    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+                        skip(BAD_COORDINATES, row_number, f"{lat_text.strip()}, {lon_text.strip()}")
+                        continue
+                    if radius2 is not None:
+                        dx, dy = (lon - lon0) * kx, (lat - lat0) * ky
+                        distance2 = dx * dx + dy * dy
+                        if distance2 > radius2:
+                            skip(OUTSIDE_CITY, row_number, _("%(km)s km from the centre") % {"km": round(distance2**0.5)})
+                            continue
+                    cell = (floor(lat * FINE), floor(lon * FINE))
         zip_code = None
         if i_zip is not None:
-            zip_text = row[i_zip].strip()
+            zip_text = row[i_zip]
             if zip_text:
-                zip_code, zip_state = _zip_state(zip_cache, zip_text)
-                if zip_state and options.state and zip_state != options.state:
-                    tally.skip(OTHER_STATE, row_number, _("%(zip)s is in %(state)s") % {"zip": zip_code, "state": zip_state})
+                found = zip_cache.get(zip_text)
+                if found is None:
+                    found = _zip_state(zip_cache, zip_text.strip())
+                    zip_cache[zip_text] = found
+                zip_code, zip_state = found
+                if not zip_code:
+                    zip_code = None
+                elif zip_state and state and zip_state != state:
+                    skip(OTHER_STATE, row_number, _("%(zip)s is in %(state)s") % {"zip": zip_code, "state": zip_state})
                     continue
         # Once
-        if i_id is not None and row[i_id].strip():
+        if i_id is not None and row[i_id]:
             key = hash(row[i_id].strip())
         else:
             key = hash((stamp, *(row[i].strip().upper() for i in key_columns)))
         if key in seen:
-            tally.duplicates += 1
+            duplicates += 1
             if len(tally.duplicate_examples) < EXAMPLES:
                 tally.duplicate_examples.append(row_number)
             continue
         seen.add(key)
         # Counted
-        tally.kept += 1
-        if first is None or day < first:
-            first = day
-        if last is None or day > last:
-            last = day
-        month = day.year * 100 + day.month
-        months[month] = months.get(month, 0) + 1
-        weekday = day.weekday()
-        weekdays[weekday] = weekdays.get(weekday, 0) + 1
+        days[day] = days.get(day, 0) + 1
         if hour is None:
-            tally.no_time += 1
+            no_time += 1
         else:
             hours[hour] = hours.get(hour, 0) + 1
         if cell is None:
-            tally.no_location += 1
+            no_location += 1
         else:
             fine_cells[cell] = fine_cells.get(cell, 0) + 1
         if zip_code is not None:
-            tally.zips[zip_code] = tally.zips.get(zip_code, 0) + 1
-        for index, target in optional:
-            value = " ".join(row[index].split())
+            zips[zip_code] = zips.get(zip_code, 0) + 1
+        for index, target in counted:
+            value = row[index]
             target[value] = target.get(value, 0) + 1
-        if i_disposition is not None:
-            # Codes are compared without regard to case or spacing ("goa:  gone" is "GOA: GONE").
-            value = " ".join(row[i_disposition].split()).upper()
-            dispositions[value] = dispositions.get(value, 0) + 1
-    tally.first, tally.last = first, last
+    tally.rows, tally.duplicates, tally.no_time, tally.no_location = rows, duplicates, no_time, no_location
+    tally.kept = sum(days.values())
+    _tidy(tally, days, raw)
     return tally
+
+
+def _tidy(tally: Tally, days: dict, raw: dict) -> None:
+    """Months, weekdays and the first and last day from the days; cell values with spacing (and codes' case) evened out."""
+    for day, n in days.items():
+        month = day.year * 100 + day.month
+        tally.months[month] = tally.months.get(month, 0) + n
+        tally.weekdays[day.weekday()] = tally.weekdays.get(day.weekday(), 0) + n
+    if days:
+        tally.first, tally.last = min(days), max(days)
+    targets = {"type": tally.types, "area": tally.areas, "rounds": tally.rounds, "disposition": tally.dispositions}
+    for name, counts in raw.items():
+        target = targets[name]
+        for value, n in counts.items():
+            value = " ".join(value.split())
+            if name == "disposition":
+                value = value.upper()  # "goa:  gone on arrival" is the code "GOA: GONE ON ARRIVAL"
+            target[value] = target.get(value, 0) + n
 
 
 def run(fileobj, mapping: dict, options: Options, progress=None, shape: csvfile.Shape | None = None):

@@ -247,7 +247,12 @@ def perform(alert_import: AlertImport, fileobj, actor, on_progress=None) -> Aler
         logger.exception("alert import %s failed", alert_import.pk)
         return _fail(alert_import, _("The import stopped because of an error on our side."), context)
     found = report.describe(tally, **context)
-    swap(alert_import, tally, found, actor)
+    try:
+        swap(alert_import, tally, found, actor)
+    except Exception:
+        # The swap's transaction rolled back: the previous dataset is intact.
+        logger.exception("alert import %s failed while storing", alert_import.pk)
+        return _fail(alert_import, _("The import stopped because of an error on our side."), found)
     return alert_import
 
 

@@ -20,8 +20,9 @@ MONTH_ABBR = "M Y"
 def percent(share: float | None) -> str:
     if share is None:
         return ""
-    digits = 1 if 0 < share < 0.1 else 0
-    return _("%(n)s%%") % {"n": fmt(round(share * 100, digits))}
+    value = share * 100
+    number = round(value, 1) if 0 < value < 10 else round(value)  # "4.5%", "62%"
+    return _("%(n)s%%") % {"n": fmt(number)}
 
 
 def _day(iso: str | None) -> str:
@@ -44,7 +45,8 @@ def dataset_for(action) -> AlertDataset | None:
     return AlertDataset.objects.filter(action=action).exclude(figures={}).first()
 
 
-def build(action, dataset: AlertDataset) -> dict:
+def build(action, dataset: AlertDataset, full: bool = True) -> dict:
+    """Everything the fact sheet shows; `full=False` is the summary on the local fight's page (no map or tables)."""
     f = dataset.figures
     total = f["total"]
     mapping = dataset.mapping
@@ -57,7 +59,7 @@ def build(action, dataset: AlertDataset) -> dict:
         "total_number": total,
         "first": _day(f["first"]),
         "last": _day(f["last"]),
-        "per_day": fmt(round(f["per_day"], 1)),
+        "per_day": fmt(round(f["per_day"], 2 if f["per_day"] < 1 else 1)),
         "source": {
             "file": dataset.file_name,
             "sha256": dataset.sha256,
@@ -76,9 +78,13 @@ def build(action, dataset: AlertDataset) -> dict:
         "kind_many": kind_many,
     }
     sheet["years"] = _years(f)
+    sheet["areas"] = _areas(f, kind_one)
+    sheet["dispositions"] = _dispositions(f)
+    sheet["costs"] = costs(action, f)
+    if not full:
+        return sheet
     sheet["months"] = _months(f)
     sheet["hours"] = _hours(f)
-    sheet["areas"] = _areas(f, kind_one)
     sheet["zips"] = [{"name": z["name"], "count": fmt(z["count"]), "share": percent(z["share"])} for z in f["zips"]]
     sheet["zip_count"] = fmt(f["zip_count"])
     sheet["area_column"] = mapping.get("area", "")
@@ -87,13 +93,11 @@ def build(action, dataset: AlertDataset) -> dict:
         {"name": t["name"] or _("(empty)"), "count": fmt(t["count"]), "share": percent(t["share"])} for t in f["types"]
     ]
     sheet["type_column"] = mapping.get("type", "")
-    sheet["dispositions"] = _dispositions(f)
     sheet["disposition_column"] = mapping.get("disposition", "")
     sheet["map"] = charts.density(f["map"]) if f.get("map") else None
     sheet["map_mapped"] = fmt(f["map"]["mapped"]) if f.get("map") else ""
     sheet["map_left_out"] = fmt(f["map"].get("left_out", 0)) if f.get("map") else ""
     sheet["map_km"] = fmt(f["map"]["km"]) if f.get("map") else ""
-    sheet["costs"] = costs(action, f)
     return sheet
 
 
@@ -163,6 +167,8 @@ def _areas(f: dict, kind_one) -> dict | None:
         "concentration": {
             "areas": fmt(concentration["areas"]),
             "top_n": fmt(concentration["top_n"]),
+            "top_n_number": concentration["top_n"],
+            "half_n_number": concentration["half_n"],
             "top_share": percent(concentration["top_share"]),
             "half_n": fmt(concentration["half_n"]),
             "half_areas_share": percent(concentration["half_areas_share"]),

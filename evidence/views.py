@@ -3,10 +3,12 @@
 import csv
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from core.http_cache import cached_response
 from local_actions.models import LocalAction
 
 from . import sheet as sheets
@@ -14,23 +16,41 @@ from . import sheet as sheets
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _sheet(slug: str) -> dict:
+CACHE_SECONDS = 60  # the key changes with every import, reading of codes or edit of the city; this only bounds site-wide edits
+
+
+def _found(slug: str):
     action = get_object_or_404(LocalAction.objects.published(), slug=slug)
     dataset = sheets.dataset_for(action)
     if dataset is None:
         raise Http404("No alert data for this city yet.")
-    return sheets.build(action, dataset)
+    return action, dataset
+
+
+def _sheet(slug: str) -> dict:
+    return sheets.build(*_found(slug))
+
+
+def _cached_page(request, slug: str, template: str, **extra):
+    """The page is the same for every visitor until the data or the city changes: rendered once, then served."""
+    action, dataset = _found(slug)
+    key = f"evidence:{template}:{action.pk}:{action.updated_at.timestamp()}:{dataset.pk}:{dataset.figures_at.timestamp()}"
+
+    def render_page():
+        return render_to_string(template, {"sheet": sheets.build(action, dataset), **extra}, request=request)
+
+    return cached_response(request, key, CACHE_SECONDS, render_page)
 
 
 @require_safe
 def facts(request, slug):
-    return render(request, "evidence/facts.html", {"sheet": _sheet(slug)})
+    return _cached_page(request, slug, "evidence/facts.html")
 
 
 @require_safe
 def facts_print(request, slug):
     facts_url = request.build_absolute_uri(reverse("evidence:facts", args=[slug]))
-    return render(request, "evidence/print.html", {"sheet": _sheet(slug), "facts_url": facts_url})
+    return _cached_page(request, slug, "evidence/print.html", facts_url=facts_url)
 
 
 def _cell(value) -> str | int:
