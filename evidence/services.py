@@ -27,7 +27,7 @@ from .tasks import recompute_figures, run_import_task
 logger = logging.getLogger("evidence")
 
 UPLOAD_DIR = "evidence/uploads"
-PREVIEW_ROWS = 10
+PREVIEW_ROWS = 20
 CODES_SCAN_ROWS = 20_000
 STALE_AFTER_SECONDS = 300  # a running import with no progress for this long has lost its worker
 
@@ -113,8 +113,9 @@ def preview(alert_import: AlertImport, mapping: dict) -> dict:
             if number - 2 < PREVIEW_ROWS:
                 rows.append(_preview_row(number, row, fields, width, options))
             if "disposition" in fields and fields["disposition"] < len(row):
-                code = " ".join(row[fields["disposition"]].split())
-                codes[code] = codes.get(code, 0) + 1
+                code = " ".join(row[fields["disposition"]].split()).upper()  # as the import counts them
+                if code:  # an empty disposition is always "unknown"
+                    codes[code] = codes.get(code, 0) + 1
     return {"rows": rows, "codes": sorted(codes.items(), key=lambda pair: (-pair[1], pair[0]))}
 
 
