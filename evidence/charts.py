@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from local_actions.usmap import CHOROPLETH_COLOURS, class_breaks, class_of, nice_step
+from local_actions.usmap import CHOROPLETH_COLOURS, class_of, nice_step
 
 BAR = "#7a1f2b"  # the site's accent red: 9.6:1 on the page
 BAR_PARTIAL = "#c9919a"  # a year the data covers only in part (3:1 against the page)
@@ -101,16 +101,47 @@ def rows(items: list[dict], *, label, value="count", width=480) -> dict:
     return {"width": width, "height": height, "bars": bars, "body": mark_safe("".join(body))}  # noqa: S308 -- numbers and escaped text
 
 
+def _round_down(value: int) -> int:
+    """Two significant digits, rounded down: 8,709 -> 8,700; 47 -> 47."""
+    if value < 100:
+        return value
+    scale = 10 ** (len(str(value)) - 2)
+    return value // scale * scale
+
+
+def density_breaks(counts: list[int]) -> list[int]:
+    """Lower bounds of the colour classes at the median, upper quartile, top tenth and top 3% of squares.
+
+    Alerts pile up in a few squares; equal steps would paint nearly every square the lightest colour.
+    """
+    values = sorted(counts)
+    breaks = [1]
+    for share in (0.5, 0.75, 0.9, 0.97):
+        bound = _round_down(values[min(len(values) - 1, int(share * len(values)))]) if values else 0
+        if bound > breaks[-1]:
+            breaks.append(bound)
+    return breaks
+
+
+def class_colours(classes: int) -> list[str]:
+    """As many colours of the choropleth's scale, spread from lightest to darkest."""
+    if classes == 1:
+        return [CHOROPLETH_COLOURS[2]]
+    last = len(CHOROPLETH_COLOURS) - 1
+    return [CHOROPLETH_COLOURS[round(i * last / (classes - 1))] for i in range(classes)]
+
+
 def density(map_figures: dict, max_width: int = 480) -> dict:
     """The density squares: position, colour class and label of each; the legend; the busiest squares."""
     rows_n, cols_n = map_figures["rows"], map_figures["cols"]
     px = max(4.0, min(24.0, max_width / cols_n))
     counts = [n for _r, _c, n in map_figures["squares"]]
-    breaks = class_breaks(counts)
+    breaks = density_breaks(counts)
+    colours = class_colours(len(breaks))
     squares = []
     for row, col, n in map_figures["squares"]:
         index = class_of(n, breaks)
-        x, y, fill = col * px, (rows_n - 1 - row) * px, CHOROPLETH_COLOURS[index]
+        x, y, fill = col * px, (rows_n - 1 - row) * px, colours[index]
         squares.append(f'<rect x="{x:.2f}" y="{y:.2f}" width="{px:.2f}" height="{px:.2f}" fill="{fill}"/>')
     legend = []
     for i, low in enumerate(breaks):
@@ -120,7 +151,7 @@ def density(map_figures: dict, max_width: int = 480) -> dict:
             if high is None
             else _("%(low)s to %(high)s") % {"low": fmt(max(low, 1)), "high": fmt(high)}
         )
-        legend.append({"colour": CHOROPLETH_COLOURS[i], "text": text})
+        legend.append({"colour": colours[i], "text": text})
     south, west, dlat, dlon = map_figures["south"], map_figures["west"], map_figures["dlat"], map_figures["dlon"]
     busiest = sorted(map_figures["squares"], key=lambda s: -s[2])[:10]
     table = [

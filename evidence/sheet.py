@@ -126,11 +126,10 @@ def _months(f: dict) -> dict | None:
         year, month = key.split("-")
         return date_format(date(int(year), int(month), 1), MONTH_ABBR)
 
-    every = None if len(items) > 24 else 3
-    if every:
-        chart = charts.columns(items, label=lambda m: month_name(m["month"]), every=every)
+    if len(items) <= 24:
+        chart = charts.columns(items, label=lambda m: month_name(m["month"]), every=3, width=960)
     else:
-        chart = charts.columns(items, label=label)
+        chart = charts.columns(items, label=label, width=960)
     peak = max(items, key=lambda m: m["count"])
     return {
         "rows": [{"month": month_name(m["month"]), "count": fmt(m["count"])} for m in items],

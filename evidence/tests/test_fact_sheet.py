@@ -170,6 +170,16 @@ def test_an_error_while_storing_rolls_back_the_whole_swap(chicago, monkeypatch):
     assert (after.pk, after.file_name, after.aggregates.count()) == (before.pk, "chicago.csv", before.aggregates.count())
 
 
+def test_progress_is_reported_while_reading(chicago, monkeypatch):
+    from evidence import importer
+
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 3)
+    err = io.StringIO()
+    call_command("import_alerts", "chicago-il", str(SAMPLES / "chicago.csv"), verbosity=2, stdout=io.StringIO(), stderr=err)
+    assert "  read 3 rows (" in err.getvalue() and "  read 9 rows (" in err.getvalue()
+    assert AlertImport.objects.get().progress_rows == 12
+
+
 def test_a_shape_never_seen_imports_with_map(chicago):
     out = import_file(
         "chicago-il",

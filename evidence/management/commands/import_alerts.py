@@ -49,6 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--day-first", action="store_true", help="Dates are written day before month (31/12/2023).")
 
     def handle(self, *args, slug, file, schema, map, time_zone, radius_km, day_first, **options):
+        self.verbosity = options["verbosity"]
         action = LocalAction.objects.filter(slug=slug).first()
         if action is None:
             known = ", ".join(LocalAction.objects.order_by("slug").values_list("slug", flat=True)[:20])
@@ -88,7 +89,7 @@ class Command(BaseCommand):
                 )
             except (csvfile.NotCSV, importer.ImportProblem) as problem:
                 raise CommandError(str(problem)) from None
-        if done.report:
+        if done.report.get("rows") is not None:
             self.stdout.write(report.text(done.report))
         if done.status != ImportStatus.DONE:
             raise CommandError(f"{done.error} Nothing was changed.")
