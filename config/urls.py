@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from evidence.sitemaps import FactSheetSitemap
 from local_actions.sitemaps import LocalActionSitemap
 from pages.sitemaps import PageSitemap, StaticSitemap
 from signatures.sitemaps import CampaignSitemap
 
 sitemaps = {"static": StaticSitemap, "pages": PageSitemap, "campaigns": CampaignSitemap, "local": LocalActionSitemap}
+sitemaps["facts"] = FactSheetSitemap  # evidence kit: fact sheets of cities with alert data
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -115,6 +115,8 @@ def compute(dataset: AlertDataset) -> dict:
         "zips": _ranked(zips, total, TOP_AREAS),
         "zip_count": len(zips),
         "types": _ranked(counts.get("type", {}), total),
+        "weekdays": [{"weekday": d, "count": counts.get("weekday", {}).get(str(d), 0)} for d in range(7)],
+        "rounds": _ranked(counts.get("rounds", {}), total),
         "dispositions": dispositions(dataset.action, counts.get("disposition", {}), total),
         "map": _map(dataset.grid, counts.get("cell", {})),
     }

@@ -9,12 +9,14 @@ from datetime import date
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from . import charts, schemas
 from .charts import fmt
 from .models import AlertDataset, DispositionClass
 
 MONTH_ABBR = "M Y"
+WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]
 
 
 def percent(share: float | None) -> str:
@@ -262,6 +264,10 @@ def csv_rows(sheet: dict, dataset: AlertDataset):
         yield [_("alerts by ZIP code (most alerted)"), z["name"], z["count"], _share(z["count"], total)]
     for t in f["types"]:
         yield [_("alerts by type"), t["name"], t["count"], _share(t["count"], total)]
+    for d in f.get("weekdays", []):
+        yield [_("alerts by day of the week"), str(WEEKDAYS[d["weekday"]]), d["count"], _share(d["count"], total)]
+    for r in f.get("rounds", []):
+        yield [_("alerts by rounds detected"), r["name"], r["count"], _share(r["count"], total)]
     if f.get("dispositions"):
         labels = dict(DispositionClass.choices)
         for c in f["dispositions"]["classes"]:

@@ -141,6 +141,9 @@ def test_printable_page_and_csv_of_the_aggregates(client, chicago):
     assert ["alerts per year", "2022", "5", "0.6250"] in rows
     assert ["alerts per month", "2022-04", "0", "0.0000"] in rows  # months without alerts are zeros
     assert ["alerts by beat (most alerted)", "712", "5", "0.6250"] in rows
+    assert ["alerts by day of the week", "Thursday", "2", "0.2500"] in rows
+    assert ["alerts by rounds detected", "1", "3", "0.3750"] in rows
+    assert "/local/chicago-il/facts/</loc>" in client.get("/sitemap.xml").content.decode()
 
 
 def test_a_failed_import_leaves_the_previous_data_as_it_was(client, chicago, tmp_path):
