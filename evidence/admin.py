@@ -80,8 +80,6 @@ class AlertImportAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/evidence/upload.html", self._context(request, form), status=400)
 
     def _upload_refused(self, request, limit: int, status: int):
-        form = UploadForm()
-        form.full_clean()  # shows the form again, empty, with the message above it
         message = _(
             "This file is larger than %(limit)s, the most the admin takes. Import it with "
             "“manage.py import_alerts” on the server instead (see the README), or split it by year."

@@ -105,13 +105,14 @@ def preview(alert_import: AlertImport, mapping: dict) -> dict:
     fields = importer.resolve(mapping, alert_import.header)
     options = options_for(alert_import)
     width = len(alert_import.header)
-    rows = []
+    rows, first_rows = [], []
     codes: dict[str, int] = {}
     with default_storage.open(alert_import.upload, "rb") as fileobj:
         reader = csvfile.rows(fileobj, shape_of(alert_import))
         for number, row in enumerate(itertools.islice(reader, CODES_SCAN_ROWS), start=2):
             if number - 2 < PREVIEW_ROWS:
-                rows.append(_preview_row(number, row, fields, width, options))
+                first_rows.append(row)
+                rows.append(_preview_row(number, first_rows, fields, width, options))
             if "disposition" in fields and fields["disposition"] < len(row):
                 code = " ".join(row[fields["disposition"]].split()).upper()  # as the import counts them
                 if code:  # an empty disposition is always "unknown"
@@ -119,8 +120,13 @@ def preview(alert_import: AlertImport, mapping: dict) -> dict:
     return {"rows": rows, "codes": sorted(codes.items(), key=lambda pair: (-pair[1], pair[0]))}
 
 
-def _preview_row(number: int, row: list[str], fields: dict, width: int, options) -> dict:
-    tally = importer.count_rows([row], fields, width, options)
+def _preview_row(number: int, first_rows: list, fields: dict, width: int, options) -> dict:
+    """The last of `first_rows` as the import reads it: its values, or why it is skipped or merged."""
+    if len(first_rows) > 1:
+        before = importer.count_rows(first_rows[:-1], fields, width, options).duplicates
+        if importer.count_rows(first_rows, fields, width, options).duplicates > before:
+            return {"row": number, "kept": False, "merged": True}
+    tally = importer.count_rows(first_rows[-1:], fields, width, options)
     found = {"row": number, "kept": bool(tally.kept)}
     if tally.kept:
         found["date"] = tally.first

@@ -60,6 +60,7 @@ def test_upload_preview_import_and_report(admin_client, chicago, run_worker):
     assert "<td>2</td><td>2022-01-05</td><td>23</td><td>SINGLE GUNSHOT</td><td>712</td>" in page
     assert "skipped: the alert is more than 40 km from the centre of the city" in page
     assert "skipped: the date is empty" in page
+    assert '<td>10</td><td colspan="6"></td><td>merged: it repeats an alert in an earlier row</td>' in page
     assert not AlertDataset.objects.exists()  # nothing changes before "Import"
 
     response = admin_client.post(response["Location"], {**columns_data(alert_import), "import": "1"})
@@ -194,3 +195,14 @@ def test_an_import_whose_worker_died_can_be_marked_stopped(admin_client, chicago
 def test_the_upload_page_needs_an_organizer(client, chicago):
     response = client.get(UPLOAD)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_upload_keeps_its_csrf_protection(admin_user, chicago):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    data = (SAMPLES / "chicago.csv").read_bytes()
+    response = client.post(UPLOAD, {"action": chicago.pk, "file": SimpleUploadedFile("chicago.csv", data, "text/csv")})
+    assert response.status_code == 403
+    assert not AlertImport.objects.exists()
