@@ -303,3 +303,10 @@ LOGGING = {
 # (the public manifest stays).
 DELIVERY_FILE_DAYS = env.int("DELIVERY_FILE_DAYS", default=30)
 PERIODIC_JOBS.append(("delivery.services.purge_files", 3600))
+
+# --- Evidence kit (evidence/): a city's alert data turned into a fact sheet ------------------
+INSTALLED_APPS += ["evidence"]
+# Largest alert export an organizer may upload (bytes); bigger files go through `manage.py import_alerts`.
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
+PERIODIC_JOBS.append(("evidence.services.purge_uploads", 3600))  # unfinished uploads hold exact alert rows
+LOCAL_ACTION_PAGE_EXTRAS.append("evidence.hooks.fact_sheet_section")

@@ -54,6 +54,7 @@ def index(request):
     )
 
 
+
 @require_safe
 def detail(request, slug):
     action = get_object_or_404(LocalAction.objects.published().prefetch_related("sources"), slug=slug)
