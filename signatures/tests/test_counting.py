@@ -43,8 +43,8 @@ def test_invalidating_or_flagging_a_counted_signature_takes_it_off(petition):
     make(petition, 4)
     counting.update_counts()
     first, second = Signature.objects.order_by("pk")[:2]
-    services.invalidate(Signature.objects.filter(pk=first.pk))
-    services.flag(Signature.objects.filter(pk=second.pk))
+    services.invalidate(Signature.objects.filter(pk=first.pk), actor=None)
+    services.flag(Signature.objects.filter(pk=second.pk), actor=None)
     counting.update_counts()
     assert counting.total_in_table(petition.pk) == 2
 
@@ -54,7 +54,7 @@ def test_an_organization_counts_only_once_approved(letter):
     make(letter, 3)
     counting.update_counts()
     assert counting.total_in_table(letter.pk) == 3
-    services.approve_organizations(Signature.objects.filter(kind="organization"))
+    services.approve_organizations(Signature.objects.filter(kind="organization"), actor=None)
     counting.update_counts()
     counts = counting.public_counts(letter.pk)
     assert (counts["total"], counts["organizations"], counts["individuals"]) == (5, 2, 3)
