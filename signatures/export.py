@@ -26,18 +26,8 @@ COLUMNS = [
     ("wants_updates", "wants_updates"),
     ("email_if_wants_updates", "email"),
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(value) -> str:
-    """Spreadsheets run cells that start like a formula: make them plain text."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-FORMULA_CHARS = frozenset("".join(FORMULA_STARTS))
+# Spreadsheets run cells that start like a formula: those cells get a leading ' (plain text).
+FORMULA_CHARS = frozenset("=+-@\t\r")
 BOOL_TEXT = {True: "True", False: "False", None: ""}  # SQLite hands back 1 and 0, which are the same keys
 CHUNK = 5000
 
@@ -83,12 +73,6 @@ def _chunks(campaign: Campaign):
             ]
             for verified_at, kind, name, organization, role, url, city, state, zip_code, show_name, wants_updates, email in raw
         ]
-
-
-def rows(campaign: Campaign):
-    yield [header for header, _ in COLUMNS]
-    for chunk in _chunks(campaign):
-        yield from chunk
 
 
 def _csv_bytes(campaign: Campaign):
