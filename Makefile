@@ -36,9 +36,13 @@ run: install
 	@echo "  Admin: http://127.0.0.1:$(PORT)/admin/  (create an account with: $(BIN)/python manage.py createsuperuser)"
 	@echo "  Stop with Ctrl+C."
 	@echo
-	@trap 'kill 0' EXIT; \
-	$(BIN)/python manage.py worker & \
-	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+	@# Ctrl+C stops the server; then the worker is stopped by its own id and waited for
+	@# (not `kill 0`, which also killed make and printed errors).
+	@$(BIN)/python manage.py worker & worker=$$!; \
+	stop_worker() { kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; }; \
+	trap 'stop_worker; exit 0' INT TERM; \
+	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT); status=$$?; \
+	stop_worker; exit $$status
 
 ## make serve: the production server (set SECRET_KEY, ALLOWED_HOSTS, SITE_URL... first; see README)
 serve: install
