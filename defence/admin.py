@@ -42,6 +42,7 @@ class ListEntryAdmin(AuditedAdmin):
     list_filter = ["action", "kind"]
     search_fields = ["value", "note"]
     fields = ["action", "kind", "value", "note"]
+    audit_names_objects = False  # a value may be one person's address: the history keeps it no longer than the list
 
     def save_model(self, request, obj, form, change):
         obj.created_by = obj.created_by or request.user
