@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -8,7 +7,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from audit import services as audit
 from audit.admin import AuditedAdmin
 
 from . import counting, export, services
@@ -51,10 +49,7 @@ class CampaignAdmin(AuditedAdmin):
     def export_view(self, request, pk):
         if not request.user.has_perm("signatures.export_signature"):
             raise PermissionDenied
-        campaign = get_object_or_404(Campaign, pk=pk)
-        with transaction.atomic():
-            audit.record(request.user, "signatures.export", campaign)
-        return export.csv_response(campaign)
+        return export.csv_response(get_object_or_404(Campaign, pk=pk), actor=request.user)
 
 
 class ApprovalFilter(admin.SimpleListFilter):
