@@ -154,6 +154,7 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
     ("letters.outbox.send_confirmations", 1),
     ("letters.digest.send_digests", 300),  # each official gets at most one digest a day (LETTERS_DIGEST_SECONDS)
     ("letters.purge.purge", 3600),
+    ("defence.trending.purge_alerts", 3600),  # alerts hold network hashes: kept no longer than the signatures
 ]
 
 # Sections other apps add to a local fight's page: functions (request, local_action) -> HTML.

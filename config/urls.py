@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from core.views import robots_txt
 from evidence.sitemaps import FactSheetSitemap
 from local_actions.sitemaps import LocalActionSitemap
 from pages.sitemaps import PageSitemap, StaticSitemap
@@ -14,6 +15,7 @@ sitemaps["facts"] = FactSheetSitemap  # evidence kit: fact sheets of cities with
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("api.urls")),  # the partner API: one language, no /es/ prefix
 ]
 

@@ -153,6 +153,11 @@ class Signature(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
+        # Beyond view and change: erasing a signer and handing on their data need their own grant.
+        permissions = [
+            ("erase_signature", _("Can erase a signer's data")),
+            ("export_signature", _("Can export signatures as CSV")),
+        ]
         constraints = [
             # One signature per address per campaign, enforced by the database
             # so that two simultaneous submissions cannot both get in.

@@ -16,6 +16,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from audit import services as audit
+
 from . import states
 from .emails import domain_of, email_hash, person_id
 from .models import Campaign, EmailShare, Signature
@@ -225,25 +227,53 @@ def withdraw(signature_id: int) -> Outcome:
     return Outcome.GONE
 
 
-def invalidate(queryset) -> int:
-    """Organizers strike signatures out (fraud, duplicates by hand); returns how many."""
-    return queryset.filter(state__in=states.CAN_INVALIDATE).update(state=State.INVALIDATED, email_due="")
+def erase(queryset, *, actor) -> int:
+    """An organizer erases signers' data on their request (as if each had withdrawn); returns how many."""
+    with transaction.atomic():
+        erased = sum(withdraw(pk) is Outcome.DONE for pk in queryset.values_list("pk", flat=True))
+        _record(actor, "signatures.erase", erased)
+    return erased
 
 
-def flag(queryset) -> int:
+def invalidate(queryset, *, actor) -> int:
+    """Organizers strike signatures out (fraud, duplicates by hand); returns how many.
+
+    `actor` is the organizer, recorded in the history; None when the caller
+    records the action itself (a bulk invalidation) or no one acts.
+    """
+    with transaction.atomic():
+        done = queryset.filter(state__in=states.CAN_INVALIDATE).update(state=State.INVALIDATED, email_due="")
+        _record(actor, "signatures.invalidate", done)
+    return done
+
+
+def flag(queryset, *, actor) -> int:
     """Silently stop counting: the signer still sees a normal confirmation."""
-    return queryset.filter(state__in=states.CAN_FLAG).update(state=State.FLAGGED)
+    with transaction.atomic():
+        done = queryset.filter(state__in=states.CAN_FLAG).update(state=State.FLAGGED)
+        _record(actor, "signatures.flag", done)
+    return done
 
 
-def unflag(queryset) -> int:
-    confirmed = queryset.filter(state=State.FLAGGED, verified_at__isnull=False).update(state=State.VERIFIED)
-    return confirmed + queryset.filter(state=State.FLAGGED, verified_at__isnull=True).update(state=State.PENDING)
+def unflag(queryset, *, actor) -> int:
+    with transaction.atomic():
+        done = queryset.filter(state=State.FLAGGED, verified_at__isnull=False).update(state=State.VERIFIED)
+        done += queryset.filter(state=State.FLAGGED, verified_at__isnull=True).update(state=State.PENDING)
+        _record(actor, "signatures.unflag", done)
+    return done
 
 
-def approve_organizations(queryset) -> int:
-    return queryset.filter(kind=Signature.Kind.ORGANIZATION, approved_at__isnull=True).update(
-        approved_at=timezone.now()
-    )
+def approve_organizations(queryset, *, actor) -> int:
+    with transaction.atomic():
+        done = queryset.filter(kind=Signature.Kind.ORGANIZATION, approved_at__isnull=True).update(approved_at=timezone.now())
+        _record(actor, "signatures.approve", done)
+    return done
+
+
+def _record(actor, action: str, rows: int) -> None:
+    """History for an organizer's action on many rows: who, what, how many (not whose: that would keep erased data)."""
+    if actor is not None:
+        audit.record(actor, action, Signature, rows=rows)
 
 
 def record_email_sent(ids: list[int], kind: str) -> None:
