@@ -162,6 +162,9 @@ DEFAULT_CONTENT_LOADERS = [
 # --- Email --------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP connection may hang before the outbox gives up on it and retries later
+# (without it, a silent server would stall the worker, and its graceful stop, for good).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Stop ShotSpotter <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where organizer notifications go when the site settings name no address.
