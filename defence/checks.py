@@ -58,7 +58,7 @@ def reason_to_flag(row, limits: RateLimit) -> str:
 
 
 def check_new_signatures(batch: int = BATCH) -> int:
-    """Check the signatures not checked yet, in arrival order; returns how many were flagged."""
+    """Check the signatures not checked yet, in arrival order; returns how many it checked."""
     rows = list(
         Signature.objects.filter(checked=False)
         .only(
@@ -80,4 +80,4 @@ def check_new_signatures(batch: int = BATCH) -> int:
         for pk, reason in flagged.items():
             Signature.objects.filter(pk=pk, state__in=CAN_FLAG).update(state="flagged", flag_reason=reason)
         Signature.objects.filter(pk__in=[row.pk for row in rows]).update(checked=True)
-    return len(flagged)
+    return len(rows)
