@@ -138,13 +138,15 @@ else:
 
 # --- Background tasks -------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# Jobs the worker runs on a timer (dotted path, seconds between runs).
+# Jobs the worker runs on a timer (dotted path, seconds between runs), each in its own thread;
+# a job that returns a true value (it had work) runs again at once.
 PERIODIC_JOBS: list[tuple[str, float]] = [
     ("defence.checks.check_new_signatures", 1),  # before counting: only checked rows count
     ("signatures.counting.update_counts", 1),  # the public count lags at most a few seconds
     ("signatures.counting.checkpoint_wal", 1),  # SQLite: off the requests' path (see DATABASES)
     ("signatures.outbox.deliver_due_emails", 0.5),
     ("signatures.purge.purge", 3600),
+    ("signatures.counting.check_drift", 86400),  # compares the counts with a recount, repairs, reports
     ("defence.trending.alert_organizers", 60),
 ]
 
