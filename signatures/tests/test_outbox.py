@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from bench.smtp_sink import Sink, free_port
+from defence import checks
 from signatures import outbox
 from signatures.models import Signature
 
@@ -116,3 +117,14 @@ def test_the_outbox_gives_up_after_a_day_of_temporary_failures(client, petition,
     assert row.email_due == ""
     assert row.email_error.startswith(f"gave up after {outbox.MAX_ATTEMPTS} tries")
     assert smtp.handler.messages == outbox.MAX_ATTEMPTS
+
+
+def test_during_a_flood_other_signers_get_their_link_before_the_flagged_flood(client, petition, mailoutbox):
+    for i in range(40):  # one network, no JavaScript: past the first 3, flagged by the checks
+        sign(client, petition, email=f"bot{i}@example.org", ip="198.51.100.7")
+    sign(client, petition, name="Honest", email="honest@example.net", ip="203.0.113.50")
+    checks.check_new_signatures()
+    outbox.deliver_due_emails(batch=5)
+    assert "honest@example.net" in [m.to[0] for m in mailoutbox]
+    outbox.deliver_due_emails()
+    assert len(mailoutbox) == 41  # the flagged ones are sent too (a bot must not learn it was caught), last

@@ -7,8 +7,10 @@ flight when the process was killed outright can go twice.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -16,8 +18,10 @@ from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
-from bench.smtp_sink import Sink
+from bench.smtp_sink import Sink, free_port
+from signatures import counting
 from signatures.models import Signature
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -34,13 +38,14 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(sink: Sink) -> subprocess.Popen:
+def start_worker(sink, **env) -> subprocess.Popen:
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_CURRENT_TEST")},
         "DEBUG": "0",
         "DATABASE_URL": database_url(),
         "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
         "LOG_LEVEL": "WARNING",
+        **env,
     }
     return subprocess.Popen([sys.executable, "manage.py", "worker"], cwd=ROOT, env=env)
 
@@ -109,3 +114,42 @@ def test_kill_9_mid_backlog_repeats_at_most_the_message_in_flight(backlog):
         received = sink.received
         assert set(received) == backlog
         assert sum(received.values()) - BACKLOG <= 1
+
+
+class SilentServer:
+    """Accepts connections and never says a word, like a mail server that hangs."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        self.connections: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                self.connections.append(self.listener.accept()[0])
+            except OSError:
+                return
+
+    def close(self):
+        self.listener.close()
+        for conn in self.connections:
+            conn.close()
+
+
+def test_the_count_keeps_up_while_the_mail_server_hangs(petition):
+    Signature.objects.create(campaign=petition, name="Waiting", email="w@example.org", email_hash="w", email_due="confirm")
+    server = SilentServer()
+    worker = start_worker(server, EMAIL_TIMEOUT="60")
+    try:
+        wait_for(lambda: server.connections, what="the outbox to connect")
+        Signature.objects.create(
+            campaign=petition, name="Confirmed", email_hash="c", state="verified", verified_at=timezone.now(), checked=True
+        )
+        wait_for(lambda: counting.total_in_table(petition.pk) == 1, timeout=5, what="the count, while the outbox waits")
+    finally:
+        server.close()  # the outbox's connection fails: the email stays owed, and the worker can stop
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(30) == 0
+    assert Signature.objects.get(name="Waiting").email_due == "confirm"
