@@ -273,11 +273,16 @@ def render(runs: list[dict]) -> str:
         met = "all met" if all(t["met"] for t in r["targets"]) else "NOT MET: " + "; ".join(
             t["target"] for t in r["targets"] if not t["met"]
         )
+        rows, seconds = flood["rows"], flood["ended_s"] - flood["started_s"]
+        after = flood["outbox_drained_s"] - flood["ended_s"]
+        drained = (
+            f"all its emails sent {after:.0f} s after" if not rows["due"]
+            else f"{rows['due']:,} of its flagged emails still owed {after:.0f} s after (sent last)"
+        )  # fmt: skip
         lines.append(
             f"| {r['db']} {r['label']} | {' '.join(map(str, r['loadavg_at_start']))} / {' '.join(map(str, r['loadavg_at_end']))} "
-            f"| {flood['ok']:,} in {flood['ended_s'] - flood['started_s']:.0f} s ({flood['rps']:,.0f}/s), "
-            f"{flood['rows']['by_state'].get('flagged', 0):,} flagged; "
-            f"outbox drained {flood['outbox_drained_s'] - flood['ended_s']:.0f} s after "
+            f"| {rows['rows']:,} signatures in {seconds:.0f} s ({rows['rows'] / seconds:,.0f}/s), "
+            f"{rows['by_state'].get('flagged', 0):,} flagged; {drained} "
             f"| {e['n']} ({len(r['honest_errors'])} errors) | {e.get('median_s')} / {e.get('p95_s')} / {e.get('max_s')} s "
             f"| {c.get('median_s')} / {c.get('p95_s')} / {c.get('max_s')} s | {met} |"
         )
