@@ -89,10 +89,15 @@ def _record(signature: Signature, result: mail.Result, now) -> None:
         services.record_email_sent(signature.pk, kind)
         return
     attempts = signature.email_attempts + 1
+    # Servers often quote the address in their answer: it is not kept there, nor logged.
+    detail = result.detail
+    if signature.email:
+        detail = detail.replace(f"<{signature.email}>", "<address>").replace(signature.email, "<address>")
     if result.outcome is mail.Outcome.TEMPORARY and attempts < MAX_ATTEMPTS:
-        services.record_email_failed(signature.pk, kind, result.detail, retry_at=now + retry_delay(attempts))
+        services.record_email_failed(signature.pk, kind, detail, retry_at=now + retry_delay(attempts))
         return
-    detail = result.detail if result.outcome is mail.Outcome.PERMANENT else f"gave up after {attempts} tries: {result.detail}"
+    if result.outcome is mail.Outcome.TEMPORARY:
+        detail = f"gave up after {attempts} tries: {detail}"
     logger.warning("the %s email of signature %s failed for good: %s", kind, signature.pk, detail)
     services.record_email_failed(signature.pk, kind, detail[:200])
 

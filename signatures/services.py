@@ -171,6 +171,7 @@ ERASED = {
     "show_name": False,
     "wants_updates": False,
     "email_due": "",
+    "email_error": "",
 }
 
 

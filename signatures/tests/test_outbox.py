@@ -91,7 +91,8 @@ def test_a_refused_address_is_not_retried_and_organizers_see_why(client, admin_c
     assert "Ana Ruiz" not in page  # delivered
     failed = Signature.objects.get(name="Typo Person")
     detail = admin_client.get(f"/admin/signatures/signature/{failed.pk}/change/").content.decode()
-    assert "550 5.1.1 No such user here" in detail
+    assert "550 5.1.1 &lt;address&gt;: No such user here" in detail  # the server's answer, without the address
+    assert "nobody@example.org" not in failed.email_error
 
 
 def test_with_the_mail_server_down_nothing_is_lost(client, petition, settings):
