@@ -29,6 +29,7 @@ def run(
     prefix: str = "bench",
     threads: int = 2,
     pow_file: str = "",
+    from_ip: str = "",
 ) -> dict:
     """Drive `base+path` for `seconds` (or until max_requests answers); returns the figures."""
     threads = max(1, min(threads, connections))
@@ -40,6 +41,7 @@ def run(
         "BENCH_MAX_REQUESTS": str(max(1, max_requests // threads)),
         "BENCH_THREADS": str(threads),
         "BENCH_POW_FILE": pow_file,
+        "BENCH_FROM_IP": from_ip,
     }
     cmd = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s",

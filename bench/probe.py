@@ -5,6 +5,7 @@
     python -m bench.probe scale
     python -m bench.probe export
     python -m bench.probe outbox
+    python -m bench.probe states PREFIX
 
 Each prints one JSON line. Seeding is a bulk insert (executemany on SQLite,
 COPY on PostgreSQL), not the ORM row by row: a million rows take seconds.
@@ -256,9 +257,22 @@ def outbox() -> dict:
     return {"due": Signature.objects.exclude(email_due="").count(), "total": Signature.objects.count()}
 
 
+def states(prefix: str) -> dict:
+    """The rows whose address starts with `prefix`, by state and by whether an email is still owed."""
+    rows = Signature.objects.filter(email__startswith=prefix)
+    return {
+        "rows": rows.count(),
+        "by_state": dict(rows.order_by().values_list("state").annotate(n=CountOf("pk"))),
+        "unchecked": rows.filter(checked=False).count(),
+        "due": rows.exclude(email_due="").count(),
+        "all_due": Signature.objects.exclude(email_due="").count(),
+    }
+
+
 def main(argv: list[str]) -> None:
     command, args = argv[0], argv[1:]
-    result = {"rows": rows, "seed": seed, "scale": scale, "export": export_csv, "outbox": outbox, "proofs": proofs}[command](*args)
+    result = {"rows": rows, "seed": seed, "scale": scale, "export": export_csv, "outbox": outbox, "proofs": proofs,
+              "states": states}[command](*args)
     print(json.dumps(result, default=str))
 
 

@@ -143,13 +143,15 @@ else:
 
 # --- Background tasks -------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# Jobs the worker runs on a timer (dotted path, seconds between runs).
+# Jobs the worker runs on a timer (dotted path, seconds between runs), each in its own thread;
+# a job that returns a true value (it had work) runs again at once.
 PERIODIC_JOBS: list[tuple[str, float]] = [
     ("defence.checks.check_new_signatures", 1),  # before counting: only checked rows count
     ("signatures.counting.update_counts", 1),  # the public count lags at most a few seconds
     ("signatures.counting.checkpoint_wal", 1),  # SQLite: off the requests' path (see DATABASES)
     ("signatures.outbox.deliver_due_emails", 0.5),
     ("signatures.purge.purge", 3600),
+    ("signatures.counting.check_drift", 86400),  # compares the counts with a recount, repairs, reports
     ("defence.trending.alert_organizers", 60),
     ("letters.outbox.send_confirmations", 1),
     ("letters.digest.send_digests", 300),  # each official gets at most one digest a day (LETTERS_DIGEST_SECONDS)
@@ -181,6 +183,9 @@ DEFAULT_CONTENT_LOADERS = [
 # --- Email --------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP connection may hang before the outbox gives up on it and retries later
+# (without it, a silent server would stall the worker, and its graceful stop, for good).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Stop ShotSpotter <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where organizer notifications go when the site settings name no address.

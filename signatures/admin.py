@@ -68,10 +68,30 @@ class ApprovalFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EmailProblemFilter(admin.SimpleListFilter):
+    """Emails the outbox could not deliver: given up on (5xx, or a day of retries) or waiting to retry."""
+
+    title = _("email problems")
+    parameter_name = "email"
+
+    def lookups(self, request, model_admin):
+        return [("failed", _("Could not be sent")), ("retrying", _("Will be retried"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failed":
+            return queryset.exclude(email_error="").filter(email_due="")
+        if self.value() == "retrying":
+            return queryset.exclude(email_error="").exclude(email_due="")
+        return queryset
+
+
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     list_display = ["display_name", "campaign", "kind", "state", "place", "created_at", "verified_at", "approved_at"]
-    list_filter = ["campaign", "state", "kind", ApprovalFilter, "us_state", "show_name", "wants_updates", "recorded_by"]
+    list_filter = [
+        "campaign", "state", "kind", ApprovalFilter, EmailProblemFilter, "us_state", "show_name", "wants_updates",
+        "recorded_by",
+    ]  # fmt: skip
     search_fields = ["name", "organization", "city", "zip_code", "email_domain", "ip_hash"]
     search_help_text = _(
         "Name, organization, city, ZIP, email domain or network hash; a full email address finds its signature."
@@ -84,7 +104,7 @@ class SignatureAdmin(admin.ModelAdmin):
     readonly_fields = [
         "campaign", "kind", "state", "name", "email", "email_domain", "zip_code", "city", "us_state", "organization",
         "organization_url", "role", "show_name", "wants_updates", "ip_hash", "created_at", "verified_at", "approved_at",
-        "emails_sent", "recorded_by",
+        "emails_sent", "email_error", "email_attempts", "email_retry_at", "recorded_by",
     ]  # fmt: skip
     fields = readonly_fields
 

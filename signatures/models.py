@@ -10,6 +10,11 @@ from pages.models import Organization
 
 from .states import State
 
+# The outbox's three queues (see Signature.Meta.indexes and outbox.py).
+OUTBOX_CLEARED = Q(checked=True) & ~Q(state=State.FLAGGED)
+OUTBOX_UNCHECKED = Q(checked=False) & ~Q(state=State.FLAGGED)
+OUTBOX_FLAGGED = Q(state=State.FLAGGED)
+
 
 class CampaignQuerySet(models.QuerySet):
     def published(self):
@@ -124,6 +129,10 @@ class Signature(models.Model):
     # Outbox: the email the worker still has to send for this row.
     email_due = models.CharField(max_length=8, choices=Email.choices, blank=True, default="")
     emails_sent = models.PositiveSmallIntegerField(default=0)
+    # Failed attempts at the email now due, when to try again, and the last failure (signatures/outbox.py).
+    email_attempts = models.PositiveSmallIntegerField(_("failed email attempts"), default=0)
+    email_retry_at = models.DateTimeField(_("next email attempt"), null=True, blank=True)
+    email_error = models.CharField(_("email problem"), max_length=200, blank=True)
     # Whether the batched counters include this row (see counting.py).
     counted = models.BooleanField(default=False)
     # Abuse defence (the defence app): checked by the worker before it can count.
@@ -166,7 +175,11 @@ class Signature(models.Model):
         indexes = [
             models.Index(fields=["campaign", "state", "verified_at"], name="sig_public_list"),
             models.Index(fields=["created_at"], name="sig_created"),
-            models.Index(fields=["id"], condition=~Q(email_due=""), name="sig_outbox"),
+            # The outbox, in the order it sends: rows the abuse checks let through, rows not
+            # checked yet, flagged rows last (each row is in one of them; see outbox.py).
+            models.Index(fields=["id"], condition=~Q(email_due="") & OUTBOX_CLEARED, name="sig_outbox"),
+            models.Index(fields=["id"], condition=~Q(email_due="") & OUTBOX_UNCHECKED, name="sig_outbox_unchecked"),
+            models.Index(fields=["id"], condition=~Q(email_due="") & OUTBOX_FLAGGED, name="sig_outbox_flagged"),
             models.Index(fields=["campaign"], condition=Q(counted=False, state=State.VERIFIED), name="sig_to_count"),
             models.Index(fields=["id"], condition=Q(checked=False), name="sig_to_check"),
             models.Index(fields=["campaign", "ip_hash", "created_at"], name="sig_by_network"),

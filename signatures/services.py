@@ -13,7 +13,7 @@ import threading
 from contextlib import contextmanager
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from audit import services as audit
@@ -132,12 +132,13 @@ def _remind(campaign: Campaign, digest: str, email: str) -> None:
     existing = Signature.objects.filter(
         campaign=campaign, email_hash=digest, email_due="", emails_sent__lt=MAX_EMAILS_PER_SIGNATURE
     )
+    fresh = {"email": email, "email_attempts": 0, "email_retry_at": None}  # a new email: its own attempts
     # Unconfirmed: send the link again. Confirmed: tell them they already signed.
     existing.filter(state__in=states.CAN_CONFIRM, verified_at__isnull=True).update(
-        email=email, email_due=Signature.Email.CONFIRM
+        email_due=Signature.Email.CONFIRM, **fresh
     )
     existing.filter(verified_at__isnull=False, state__in=[State.VERIFIED, State.FLAGGED]).update(
-        email=email, email_due=Signature.Email.ALREADY
+        email_due=Signature.Email.ALREADY, **fresh
     )
 
 
@@ -210,6 +211,7 @@ ERASED = {
     "show_name": False,
     "wants_updates": False,
     "email_due": "",
+    "email_error": "",
 }
 
 
@@ -276,11 +278,38 @@ def _record(actor, action: str, rows: int) -> None:
         audit.record(actor, action, Signature, rows=rows)
 
 
-def record_email_sent(ids: list[int], kind: str) -> None:
-    """The outbox sent these: clear the flag, and the address where it is no longer needed."""
-    rows = Signature.objects.filter(pk__in=ids, email_due=kind)
-    rows.update(email_due="", emails_sent=F("emails_sent") + 1)
-    _forget_address_if_unneeded(Q(pk__in=ids))
+# With no email left to send, a confirmed signer's address is kept only if they asked for updates
+# or to share it with a partner.
+def _address_after_last_email() -> Case:
+    return Case(
+        When(
+            Q(verified_at__isnull=False, wants_updates=False) & ~Exists(EmailShare.objects.filter(signature=OuterRef("pk"))),
+            then=Value(None),
+        ),
+        default=F("email"),
+    )
+
+
+def record_email_sent(signature_id: int, kind: str) -> None:
+    """The outbox sent this email: clear it, and the address where it is no longer needed; one UPDATE."""
+    with one_sqlite_writer(), transaction.atomic():
+        Signature.objects.filter(pk=signature_id, email_due=kind).update(
+            email_due="", emails_sent=F("emails_sent") + 1, email_attempts=0, email_retry_at=None, email_error="",
+            email=_address_after_last_email(),
+        )  # fmt: skip
+
+
+def record_email_failed(signature_id: int, kind: str, detail: str, retry_at=None) -> None:
+    """The outbox could not send this email: try again at `retry_at`, or (None) give up and show organizers why."""
+    with one_sqlite_writer(), transaction.atomic():
+        rows = Signature.objects.filter(pk=signature_id, email_due=kind)
+        if retry_at is not None:
+            rows.update(email_attempts=F("email_attempts") + 1, email_retry_at=retry_at, email_error=detail)
+        else:
+            rows.update(
+                email_due="", email_attempts=F("email_attempts") + 1, email_retry_at=None, email_error=detail,
+                email=_address_after_last_email(),
+            )  # fmt: skip
 
 
 def stop_updates(rows: Q) -> int:

@@ -8,7 +8,8 @@
 -- BENCH_POW_FILE: solved proofs of work, one URL-encoded payload a line; thread t
 -- of BENCH_THREADS uses lines t, t+T, t+2T... once each (then signs without one).
 -- Each sign request comes "through a proxy" (the server trusts 127.0.0.1 as one)
--- from its own address in 198.18.0.0/15, the range set aside for benchmarks.
+-- from its own address in 198.18.0.0/15, the range set aside for benchmarks;
+-- BENCH_FROM_IP: all from that one address instead (a flood, bench/flood.py).
 
 local mode = os.getenv("BENCH_MODE") or "get"
 local path = os.getenv("BENCH_PATH") or "/"
@@ -16,6 +17,7 @@ local prefix = os.getenv("BENCH_PREFIX") or "bench"
 local max_requests = tonumber(os.getenv("BENCH_MAX_REQUESTS") or "0")
 local pow_file = os.getenv("BENCH_POW_FILE")
 local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
+local from_ip = os.getenv("BENCH_FROM_IP") or ""
 local zips = { "60614", "10001", "94110", "30303", "77002", "98101", "02139", "48201", "19103", "85004", "55401", "80202" }
 
 local threads = {}
@@ -55,6 +57,9 @@ function request()
       with_pow = with_pow + 1
     end
     local ip = string.format("198.%d.%d.%d", 18 + (tid % 2), math.floor(sent / 250) % 250, sent % 250 + 1)
+    if from_ip ~= "" then
+      ip = from_ip
+    end
     return wrk.format("POST", path, {
       ["Content-Type"] = "application/x-www-form-urlencoded",
       ["X-Forwarded-For"] = ip,

@@ -1,8 +1,10 @@
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -116,3 +118,79 @@ def test_purge_deletes_unconfirmed_signatures_after_seven_days(petition):
     call_command("purge_signatures")
     assert Signature.objects.filter(state="pending").count() == 1
     assert Signature.objects.filter(state="verified").count() == 1
+
+
+def test_the_daily_drift_check_repairs_and_reports_a_wrong_count(petition, mailoutbox, settings, caplog):
+    settings.ORGANIZER_EMAILS = ["organizers@example.org"]
+    make(petition, 5, us_state="NY")
+    counting.update_counts()
+    assert counting.check_drift() == 0  # nothing wrong: nothing said
+    assert mailoutbox == []
+    Count.objects.filter(campaign=petition, us_state="NY").update(total=6)  # one too many, as the fold race left it
+    assert counting.check_drift() == 1
+    assert counting.public_counts(petition.pk)["total"] == 5
+    assert "was 6, now 5" in mailoutbox[0].body
+    assert "count drift repaired" in caplog.text
+    assert counting.check_drift() == 0
+
+
+def test_the_worker_runs_the_drift_check_daily(settings):
+    assert ("signatures.counting.check_drift", 86400) in settings.PERIODIC_JOBS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_in_the_middle_of_the_count_fold_is_not_counted(petition):
+    """PostgreSQL runs the fold and a withdrawal at the same time; the count must come out right."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite admits one writer at a time: the fold and a withdrawal cannot interleave")
+    make(petition, 1, us_state="IL")
+    signature = Signature.objects.get()
+    Count.objects.create(campaign=petition, kind="individual", us_state="IL", total=0)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_count_row():
+        # Another transaction holds the bucket's row: the fold stops just before it writes the count.
+        with transaction.atomic():
+            Count.objects.select_for_update().get(campaign=petition, us_state="IL")
+            locked.set()
+            release.wait(30)
+        connection.close()
+
+    def in_thread(function, *args):
+        def run():
+            try:
+                function(*args)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    holder = in_thread(hold_the_count_row)
+    locked.wait(10)
+    fold = in_thread(counting.update_counts)
+    wait_until(lambda: waiting_on_locks() >= 1)
+    withdrawal = in_thread(services.withdraw, signature.pk)
+    wait_until(lambda: not withdrawal.is_alive() or waiting_on_locks() >= 2)
+    release.set()
+    for thread in (holder, fold, withdrawal):
+        thread.join(30)
+    counting.update_counts()
+    assert counting.total_in_table(petition.pk) == 0
+    assert not Signature.objects.exists()  # withdrawn: gone once subtracted
+
+
+def waiting_on_locks() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def wait_until(condition, timeout=10):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
