@@ -146,6 +146,7 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
     ("signatures.outbox.deliver_due_emails", 0.5),
     ("signatures.purge.purge", 3600),
     ("defence.trending.alert_organizers", 60),
+    ("defence.throttle.purge", 600),  # used proofs of work and form throttles that have expired
 ]
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).

@@ -17,9 +17,12 @@ import json
 import altcha
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from signatures.models import Signature
+
+from .models import UsedProof
 
 EXPIRES = datetime.timedelta(minutes=20)
 BASE_DIFFICULTY = 50_000  # numbers to search: about 0.1-0.5 s in a phone's browser
@@ -77,10 +80,16 @@ def verify(payload: str) -> str:
 
 
 def verify_once(payload: str) -> str:
-    """Like verify, for forms that keep no row to hold the salt: the cache remembers it until it expires."""
+    """Like verify, for forms that keep no row to hold the salt: a table remembers it until it expires.
+
+    Not the cache: an evicted or per-process entry would let the same proof work again.
+    """
     salt = verify(payload)
-    if not cache.add(f"pow-used:{hashlib.sha256(salt.encode()).hexdigest()}", 1, int(EXPIRES.total_seconds())):
-        raise Invalid
+    try:
+        with transaction.atomic():
+            UsedProof.objects.create(digest=hashlib.sha256(salt.encode()).hexdigest(), expires_at=timezone.now() + EXPIRES)
+    except IntegrityError:
+        raise Invalid from None
     return salt
 
 
