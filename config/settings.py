@@ -135,6 +135,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public page cache (core/http_cache.py) has its own alias, so filling it evicts nothing else.
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-pages"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages", "OPTIONS": {"MAX_ENTRIES": 2000}}
+)
+# Without Redis each server process has its own page cache; this file tells them all when a save
+# made every cached page stale (a closed campaign must not stay open in another process).
+PAGE_CACHE_STAMP = env(
+    "PAGE_CACHE_STAMP", default=str(BASE_DIR / (f".test-page-cache-{os.getpid()}" if TESTING else ".page-cache-stamp"))
+)
 
 # --- Background tasks -------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -148,6 +159,10 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
     ("defence.trending.alert_organizers", 60),
     ("defence.throttle.purge", 600),  # used proofs of work and form throttles that have expired
 ]
+
+# Models whose saves change a cached public page (campaign page, count): saving one empties the
+# page cache at once (core/http_cache.py), so a closed campaign stops taking signatures at once.
+PUBLIC_PAGE_MODELS = ["signatures.Campaign", "pages.Organization", "pages.SiteSettings"]
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).
 HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action", "local_actions.home.calls_to_action"]

@@ -1,12 +1,11 @@
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from defence import lists, pow
 from defence.models import Invalidation, ListEntry, RateLimit
 from signatures import services
 from signatures.models import Signature
-from signatures.tests.conftest import count_of, sign
+from signatures.tests.conftest import clear_caches, count_of, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +14,7 @@ def confirm_everything_and_run_the_worker():
     for pk in Signature.objects.values_list("pk", flat=True):
         services.confirm(pk)
     call_command("worker", "--batch")
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture(autouse=True)
@@ -100,7 +99,7 @@ def test_difficulty_rises_under_load(petition, cheap_pow):
     Signature.objects.bulk_create(
         Signature(campaign=petition, name="x", email_hash=f"h{i}") for i in range(pow.LOAD_STEP * 2)
     )
-    cache.clear()
+    clear_caches()
     assert pow.difficulty() == easy * 4
 
 
@@ -178,7 +177,7 @@ def test_organizers_see_trending_sources_and_invalidate_them_in_bulk(client, adm
     record = Invalidation.objects.get()
     assert (record.matched, record.created_by, record.reason) == (6, admin_user, "bot farm")
     call_command("worker", "--batch")
-    cache.clear()
+    clear_caches()
     assert count_of(client, petition)["total"] == 1
 
 
