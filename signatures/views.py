@@ -76,12 +76,16 @@ def sign(request, kind, slug):
         return _form_error(request, campaign, form, as_organization)
     if not form.is_bot():
         ip = client_ip(request)
+        network = ip_hash(ip)
+        email = form.cleaned_data["email"]
         try:
             pow_salt = pow.verify(form.cleaned_data["pow"]) if form.cleaned_data["pow"] else None
+            if pow_salt and not pow.bound_to(pow_salt, campaign.pk, network, email):
+                pow_salt = None  # made for another network, domain or campaign: counts as no proof
             services.sign(
                 campaign,
-                email=form.cleaned_data["email"],
-                ip_hash=ip_hash(ip),
+                email=email,
+                ip_hash=network,
                 pow_salt=pow_salt,
                 network_listed=lists.network_mark(ip),
                 **form.signature_fields(),
