@@ -76,7 +76,9 @@
 
     function say(text) { if (status.textContent !== text) status.textContent = text; }
     function showProgress() {
-      if (waiting && job && job.messages) say(job.messages.working.replace("%(percent)s", Math.min(99, Math.round(job.progress * 100))));
+      if (!waiting || !job || !job.messages) return;
+      var percent = Math.min(99, Math.round(job.progress * 100));
+      say(job.messages.working.replace("%(percent)s", percent).replace("%%", "%"));
     }
 
     function start() {
