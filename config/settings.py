@@ -142,7 +142,7 @@ CACHES["pages"] = (
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages", "OPTIONS": {"MAX_ENTRIES": 2000}}
 )
 # Without Redis each server process has its own page cache; this file tells them all when a save
-# made every cached page stale (a closed campaign must not stay open in another process).
+# made every cached page stale (a closed campaign must not stay open in another process): a save appends a byte.
 PAGE_CACHE_STAMP = env(
     "PAGE_CACHE_STAMP", default=str(BASE_DIR / (f".test-page-cache-{os.getpid()}" if TESTING else ".page-cache-stamp"))
 )

@@ -21,7 +21,6 @@ import hashlib
 import logging
 import os
 import secrets
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -41,12 +40,8 @@ def page_cache():
     return caches[ALIAS]
 
 
-def _stamp_path() -> Path:
-    return Path(settings.PAGE_CACHE_STAMP)
-
-
 def generation() -> str:
-    """The current generation: a shared cache key (Redis), or a small file all local processes read."""
+    """The current generation: a shared cache key (Redis), or the size of a small file all local processes stat."""
     cache = page_cache()
     if not isinstance(cache, LocMemCache):
         value = cache.get(GENERATION_KEY)
@@ -55,33 +50,32 @@ def generation() -> str:
             value = cache.get(GENERATION_KEY)
         return value or ""
     # The in-process cache is one per server process: a save in one process
-    # must reach the others, so the generation is a file they all read (a few
-    # microseconds, cheaper than rendering).
+    # must reach the others. Each save appends a byte to a file, so its size
+    # (and inode) is the generation, read with one stat() call.
+    path = settings.PAGE_CACHE_STAMP
     try:
-        return _stamp_path().read_text()
+        stat = os.stat(path)
     except FileNotFoundError:
         forget_public_pages()
-    try:
-        return _stamp_path().read_text()
-    except OSError:  # an unwritable folder: cache anyway, each process expires its own entries
-        return ""
+        try:
+            stat = os.stat(path)
+        except OSError:  # an unwritable folder: cache anyway, each process expires its own entries
+            return ""
+    return f"{stat.st_ino}:{stat.st_size}"
 
 
 def forget_public_pages(**_signal_kwargs) -> None:
     """Start a new generation: every cached page and campaign is stale from now on, in every process."""
     cache = page_cache()
-    token = secrets.token_hex(8)
     if not isinstance(cache, LocMemCache):
-        cache.set(GENERATION_KEY, token, None)
+        cache.set(GENERATION_KEY, secrets.token_hex(8), None)
         return
-    path = _stamp_path()
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.{token}")
     try:
-        temporary.write_text(token)
-        os.replace(temporary, path)
+        with open(settings.PAGE_CACHE_STAMP, "ab") as stamp:  # appends are atomic: no save is lost
+            stamp.write(b".")
     except OSError:
-        logger.exception("could not renew the page cache stamp %s", path)
-        page_cache().clear()  # at least this process forgets
+        logger.exception("could not renew the page cache stamp %s", settings.PAGE_CACHE_STAMP)
+        cache.clear()  # at least this process forgets
 
 
 def lookup(key: str) -> tuple[str, object]:

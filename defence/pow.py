@@ -61,6 +61,16 @@ def _recent(campaign_id: int, **match) -> int:
     return Signature.objects.filter(campaign_id=campaign_id, created_at__gte=since, **match)[:cap].count()
 
 
+def _exempt_domains(campaign_id: int) -> set[str]:
+    """The campaign's big providers, which no domain limit applies to (cached: every challenge asks)."""
+    key = f"pow-exempt:{campaign_id}"
+    domains = cache.get(key)
+    if domains is None:
+        domains = RateLimit.for_campaign(campaign_id).exempt_domains()
+        cache.set(key, domains, 60)
+    return domains
+
+
 def level(campaign_id: int | None, network: str, domain: str) -> int:
     """How many times the work doubles for a challenge from this network, for this email domain."""
     if not campaign_id:
@@ -69,7 +79,7 @@ def level(campaign_id: int | None, network: str, domain: str) -> int:
     value = cache.get(key)
     if value is None:
         value = _recent(campaign_id, ip_hash=network) // NETWORK_STEP if network else 0
-        if domain and domain not in RateLimit.for_campaign(campaign_id).exempt_domains():
+        if domain and domain not in _exempt_domains(campaign_id):
             value = max(value, _recent(campaign_id, email_domain=domain) // DOMAIN_STEP)
         value = min(value, MAX_LEVEL)
         cache.set(key, value, LEVEL_SECONDS)
