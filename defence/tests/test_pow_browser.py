@@ -82,3 +82,18 @@ def test_a_long_check_says_what_is_happening_and_never_holds_the_form(page, live
         assert status.get_attribute("aria-live") == "polite"
     assert "Check your email" in page.content()
     assert Signature.objects.get().proof_of_work is False  # sent without it, under the stricter limits
+
+
+def test_a_changed_email_gets_a_proof_for_its_own_domain(page, live_server, letter):
+    page.goto(f"{live_server.url}/letter/l/")
+    form = page.locator("form:has(input[name=signer][value=individual])")
+    form.locator("[name=name]").fill("Ana Ruiz")
+    form.locator("[name=email]").fill("ana@first.example")
+    form.locator("[name=email]").press("Tab")  # starts a search for first.example
+    form.locator("[name=email]").fill("ana@example.org")
+    with page.expect_navigation(timeout=20_000):
+        form.locator("button[type=submit]").click()
+    assert "Check your email" in page.content()
+    signature = Signature.objects.get()
+    assert (signature.email_domain, signature.proof_of_work) == ("example.org", True)
+    assert not page.watcher.errors, page.watcher.errors

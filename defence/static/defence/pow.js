@@ -17,7 +17,8 @@
   var MAX_WAIT = 8000;
 
   // Search [0, maxnumber] in slices, one per worker; resolves with the number, or null.
-  function solve(c, onProgress) {
+  // control.stop() ends the search early (the email changed: a new challenge is needed).
+  function solve(c, onProgress, control) {
     return new Promise(function (resolve) {
       var workers = [], tried = [], left = WORKERS, size = Math.ceil((c.maxnumber + 1) / WORKERS);
       function stop(result) {
@@ -25,6 +26,7 @@
         workers = [];
         resolve(result);
       }
+      control.stop = function () { stop(null); };
       for (var i = 0; i < WORKERS; i++) {
         var worker = new Worker(WORKER_URL);
         workers.push(worker);
@@ -71,7 +73,7 @@
     status.setAttribute("aria-live", "polite");
     (button ? button.parentNode : form).insertBefore(status, button ? button.nextSibling : null);
 
-    var job = null;  // {domain, done: Promise, messages, progress}
+    var job = null;  // {domain, done: Promise, messages, progress, control}
     var waiting = false;
 
     function say(text) { if (status.textContent !== text) status.textContent = text; }
@@ -84,20 +86,24 @@
     function start() {
       var domain = domainOf(form);
       if (job && job.domain === domain) return job;
+      if (job) {
+        job.control.cancelled = true;
+        job.control.stop();
+      }
       input.value = "";
       var url = new URL(form.getAttribute("data-pow"), location.href);
       if (domain) url.searchParams.set("domain", domain);
-      var current = { domain: domain, messages: null, progress: 0, began: performance.now() };
+      var current = { domain: domain, messages: null, progress: 0, began: performance.now(), control: { cancelled: false, stop: function () {} } };
       current.done = fetch(url.toString(), { credentials: "omit", cache: "no-store" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (c) {
-          if (!c) return null;
+          if (!c || current.control.cancelled) return null;
           current.messages = c.messages;
           showProgress();
           return solve(c, function (share) {
             current.progress = share;
             showProgress();
-          }).then(function (number) {
+          }, current.control).then(function (number) {
             if (number === null || job !== current) return null;
             var payload = btoa(JSON.stringify({ algorithm: c.algorithm, challenge: c.challenge, number: number, salt: c.salt, signature: c.signature }));
             input.value = payload;
