@@ -4,11 +4,23 @@ import pytest
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Tests see a cold cache, whichever backend (LocMem or Redis) is configured."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+
+
+def pytest_unconfigure(config):
+    """Remove this run's page-cache stamp (core/http_cache.py), as Django removes its test database."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    if settings.configured:
+        Path(settings.PAGE_CACHE_STAMP).unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

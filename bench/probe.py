@@ -80,6 +80,8 @@ def rows(prefix: str, sent_per_thread: str) -> dict:
         "distinct_emails": len({e for e, _ in emails}),
         "distinct_hashes": len({h for _, h in emails}),
         "foreign": foreign,
+        # Stored as made with a proof of work: the proofs were bound to the right network and domain.
+        "with_proof": Signature.objects.filter(email__startswith=prefix + "-t", proof_of_work=True).count(),
     }
 
 
@@ -231,22 +233,34 @@ def export_csv() -> dict:
     }
 
 
-def proofs(n: str, path: str) -> dict:
-    """Solved proofs of work as browsers send them, minted with the server's key (so no search is needed)."""
+def proofs(n: str, path: str, threads: str = "2") -> dict:
+    """Solved proofs of work as browsers send them, minted with the server's key (so no search is needed).
+
+    Each is bound, as pow.js's are, to the campaign, network and email domain of the request that
+    carries it: wrk thread t's k-th proof goes with its k-th request, whose address bench.lua derives.
+    """
     import base64
     import urllib.parse
 
     import altcha
 
+    from core.privacy import ip_hash
     from defence import pow
 
+    petition = campaign()
     expires = timezone.now() + pow.EXPIRES
     t0 = time.perf_counter()
+    threads = int(threads)
     with open(path, "w") as f:
         for i in range(int(n)):
+            tid, sent = i % threads + 1, i // threads + 1
+            ip = f"198.{18 + tid % 2}.{sent // 250 % 250}.{sent % 250 + 1}"  # as bench.lua's request()
             made = altcha.create_challenge_v1(
-                altcha.ChallengeOptionsV1(hmac_key=pow._key(), max_number=pow.BASE_DIFFICULTY, number=i % 1000, expires=expires)
-            )
+                altcha.ChallengeOptionsV1(
+                    hmac_key=pow._key(), max_number=pow.BASE_DIFFICULTY, number=i % 1000, expires=expires,
+                    salt_length=pow.SALT_BYTES, params={"b": pow._binding(petition.pk, ip_hash(ip), "example.org")},
+                )
+            )  # fmt: skip
             body = {"algorithm": made.algorithm, "challenge": made.challenge, "number": i % 1000, "salt": made.salt,
                     "signature": made.signature}  # fmt: skip
             f.write(urllib.parse.quote(base64.b64encode(json.dumps(body).encode()).decode(), safe="") + "\n")

@@ -140,6 +140,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public page cache (core/http_cache.py) has its own alias, so filling it evicts nothing else.
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-pages"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages", "OPTIONS": {"MAX_ENTRIES": 2000}}
+)
+# Without Redis each server process has its own page cache; this file tells them all when a save
+# made every cached page stale (a closed campaign must not stay open in another process): a save appends a byte.
+PAGE_CACHE_STAMP = env(
+    "PAGE_CACHE_STAMP", default=str(BASE_DIR / (f".test-page-cache-{os.getpid()}" if TESTING else ".page-cache-stamp"))
+)
 
 # --- Background tasks -------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -157,6 +168,7 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
     ("letters.digest.send_digests", 300),  # each official gets at most one digest a day (LETTERS_DIGEST_SECONDS)
     ("letters.purge.purge", 3600),
     ("defence.trending.purge_alerts", 3600),  # alerts hold network hashes: kept no longer than the signatures
+    ("defence.throttle.purge", 600),  # used proofs of work and form throttles that have expired
 ]
 
 # Sections other apps add to a local fight's page: functions (request, local_action) -> HTML.
@@ -167,6 +179,10 @@ LETTERS_DIGEST_SECONDS = env.int("LETTERS_DIGEST_SECONDS", default=24 * 3600)
 # Loops the worker runs in their own thread, each given a threading.Event that is set when
 # the worker stops (with --batch: set from the start, so each does what is due once and returns).
 WORKER_LOOPS: list[str] = ["updates.sending.run"]
+
+# Models whose saves change a cached public page (campaign page, count): saving one empties the
+# page cache at once (core/http_cache.py), so a closed campaign stops taking signatures at once.
+PUBLIC_PAGE_MODELS = ["signatures.Campaign", "pages.Organization", "pages.SiteSettings"]
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).
 HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action", "local_actions.home.calls_to_action"]
@@ -286,6 +302,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        "worker-src": ["'self'"],  # the proof-of-work solver (defence/static/defence/pow-worker.js)
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],

@@ -1,27 +1,110 @@
-"""Whole-page caching for anonymous, cookie-free pages.
+"""Whole-page caching for anonymous, cookie-free pages, in its own cache.
 
 A viral petition page is the same for every visitor for a second or two, so
 we render it once per interval and per language and serve the bytes; the
 Cache-Control header lets a reverse proxy or browser do the same.
+
+Three rules keep it safe:
+- It lives in the "pages" cache alias, apart from anything security depends
+  on (used proofs of work and form limits are in tables): filling it evicts
+  nothing else.
+- What a client can make it store is bounded: keys ignore the query string
+  (the pages that opt in do not read it) and the raw Accept-Language header
+  (only the language it selects), and only valid hosts are cached.
+- Saves that change a cached page (a campaign closed or unpublished, a partner
+  renamed, the site name) invalidate every entry at once, in every server
+  process: each entry carries the generation it was made in, and a save starts
+  a new one (see `forget_public_pages`).
 """
 
 import hashlib
+import logging
+import os
+import secrets
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_request
+
+logger = logging.getLogger(__name__)
+
+ALIAS = "pages"
+GENERATION_KEY = "pages:generation"
+
+
+def page_cache():
+    return caches[ALIAS]
+
+
+def generation() -> str:
+    """The current generation: a shared cache key (Redis), or the size of a small file all local processes stat."""
+    cache = page_cache()
+    if not isinstance(cache, LocMemCache):
+        value = cache.get(GENERATION_KEY)
+        if value is None:  # first use, or evicted: start one (entries of the lost one no longer match)
+            cache.add(GENERATION_KEY, secrets.token_hex(8), None)
+            value = cache.get(GENERATION_KEY)
+        return value or ""
+    # The in-process cache is one per server process: a save in one process
+    # must reach the others. Each save appends a byte to a file, so its size
+    # (and inode) is the generation, read with one stat() call.
+    path = settings.PAGE_CACHE_STAMP
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        forget_public_pages()
+        try:
+            stat = os.stat(path)
+        except OSError:  # an unwritable folder: cache anyway, each process expires its own entries
+            return ""
+    return f"{stat.st_ino}:{stat.st_size}"
+
+
+def forget_public_pages(**_signal_kwargs) -> None:
+    """Start a new generation: every cached page and campaign is stale from now on, in every process."""
+    cache = page_cache()
+    if not isinstance(cache, LocMemCache):
+        cache.set(GENERATION_KEY, secrets.token_hex(8), None)
+        return
+    try:
+        with open(settings.PAGE_CACHE_STAMP, "ab") as stamp:  # appends are atomic: no save is lost
+            stamp.write(b".")
+    except OSError:
+        logger.exception("could not renew the page cache stamp %s", settings.PAGE_CACHE_STAMP)
+        cache.clear()  # at least this process forgets
+
+
+def lookup(key: str) -> tuple[str, object]:
+    """(generation, value or None). Pass the generation to `store`, so a page rendered
+    while an organizer saved is stored under the old generation and never served."""
+    cache = page_cache()
+    if isinstance(cache, LocMemCache):
+        current, entry = generation(), cache.get(key)
+    else:  # one round trip to Redis for both
+        found = cache.get_many([GENERATION_KEY, key])
+        current, entry = found.get(GENERATION_KEY) or generation(), found.get(key)
+    if entry is not None and entry[0] == current:
+        return current, entry[1]
+    return current, None
+
+
+def store(key: str, made_in: str, value, seconds: int) -> None:
+    page_cache().set(key, (made_in, value), seconds)
 
 
 def cached_response(request, key: str, seconds: int, render, content_type="text/html; charset=utf-8", swr: int = 30):
-    """`render()` returns the body (str or bytes) and is called at most once per `seconds` per process/cache."""
+    """`render()` returns the body (str or bytes) and is called at most once per `seconds` per cache."""
     full_key = f"page:{get_language()}:{key}"
-    body = cache.get(full_key)
+    made_in, body = lookup(full_key)
     if body is None:
         body = render()
         if isinstance(body, str):
             body = body.encode()
-        cache.set(full_key, body, seconds)
+        store(full_key, made_in, body, seconds)
     response = HttpResponse(body, content_type=content_type)
     patch_cache_control(response, public=True, max_age=seconds, stale_while_revalidate=swr)
     return server_cache(response)
@@ -31,7 +114,10 @@ SERVER_CACHE_SECONDS = 1
 
 
 def server_cache(response, seconds: int = SERVER_CACHE_SECONDS):
-    """Let PublicCacheMiddleware replay this public response to cookie-less visitors for `seconds`."""
+    """Let PublicCacheMiddleware replay this public response to cookie-less visitors for `seconds`.
+
+    Only for responses that do not depend on the query string: the replay ignores it.
+    """
     response.server_cache_seconds = seconds
     return response
 
@@ -43,9 +129,10 @@ class PublicCacheMiddleware:
     page, its count). For a second the finished response, headers and all, is
     replayed to visitors who send no cookie, without the rest of the
     middleware or the view: what a caching reverse proxy in front would do,
-    keyed the same way (scheme, host, path and query, and the Accept-Language
-    the responses vary on). Rendering is cached below this too; skipping the
-    dozen middleware is what takes a 2-core server from about 2,500 to
+    keyed by scheme, host, path and the language the Accept-Language header
+    selects (what the responses vary on). `?utm_source=...` and other query
+    strings get the same entry. Rendering is cached below this too; skipping
+    the dozen middleware is what takes a 2-core server from about 2,500 to
     thousands more requests a second on these pages (see bench/).
     """
 
@@ -57,16 +144,19 @@ class PublicCacheMiddleware:
         meta = request.META
         if request.method not in ("GET", "HEAD") or "HTTP_COOKIE" in meta or "HTTP_AUTHORIZATION" in meta:
             return None
-        raw = "\n".join(
-            (request.scheme, meta.get("HTTP_HOST", ""), request.get_full_path(), meta.get("HTTP_ACCEPT_LANGUAGE", ""))
-        )
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return None  # let the rest of the stack answer 400
+        language = get_language_from_request(request)
+        raw = "\n".join((request.scheme, host, request.path, language))
         return "response:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
 
     def __call__(self, request):
         key = self.key(request)
         if key is None:
             return self.get_response(request)
-        hit = cache.get(key)
+        made_in, hit = lookup(key)
         if hit is not None:
             headers, body = hit
             response = HttpResponse(body)
@@ -78,5 +168,5 @@ class PublicCacheMiddleware:
         if seconds and response.status_code == 200 and not response.streaming and not response.cookies:
             vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
             if vary <= {"accept-language"}:
-                cache.set(key, (list(response.items()), response.content), seconds)
+                store(key, made_in, (list(response.items()), response.content), seconds)
         return response

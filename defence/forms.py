@@ -35,14 +35,16 @@ def screen(request, form, scope: str) -> str:
     if form.cleaned_data.get("website"):
         return Verdict.BOT
     solved = False
+    network = request_ip_hash(request)
     if form.cleaned_data.get("pow"):
         try:
-            pow.verify_once(form.cleaned_data["pow"])
-            solved = True
+            salt = pow.verify_once(form.cleaned_data["pow"])
         except pow.Invalid:
             form.add_error(None, _("The automatic spam check did not work. Please send the form again."))
             return Verdict.REFUSED
+        email = form.cleaned_data.get("email") or form.cleaned_data.get("contact_email") or ""
+        solved = pow.bound_to(salt, None, network, email)  # made for another network: counts as none
     limit = LIMIT_WITH_CHECK if solved else LIMIT_WITHOUT_CHECK
-    if throttle.over_limit(f"{scope}:{request_ip_hash(request)}", limit, 3600):
+    if throttle.over_limit(f"{scope}:{network}", limit, 3600):
         return Verdict.HELD
     return Verdict.OK

@@ -162,3 +162,29 @@ class TrendingAlert(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key}: {self.count}"
+
+
+class UsedProof(models.Model):
+    """A proof of work already spent on a form that keeps no row of its own (contact, local fights).
+
+    In the database, not the cache: a cache may evict it or be one per server
+    process, and then a solved proof would work again. The worker deletes the
+    rows once the proof has expired anyway (defence.throttle.purge).
+    """
+
+    digest = models.CharField(max_length=64, primary_key=True)  # SHA-256 of the challenge's salt
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.digest
+
+
+class ThrottleBucket(models.Model):
+    """How many submissions one network sent one form in a fixed window; shared by every server process."""
+
+    key = models.CharField(max_length=120, primary_key=True)  # form:network hash:window number
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

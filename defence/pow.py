@@ -4,7 +4,15 @@ The browser finds a number whose SHA-256 with a server-signed salt matches
 the challenge: a fraction of a second for one person, real cost for a bot
 sending thousands. No third party is involved and nothing is stored about
 the visitor. A solution is single-use (its salt is unique on the signature
-row) and expires.
+row, or kept in a table for the other forms) and expires.
+
+The work rises only for the sources that flood: the network and the email
+domain a challenge is asked for. A viral surge from many networks leaves
+every honest visitor at the base work. So that a bot cannot ask for a cheap
+challenge from a quiet network or with a quiet domain and spend it on a
+flooding one, each challenge is bound (a keyed tag in its salt) to the
+campaign, network and domain it was made for; a proof sent with another
+counts as no proof at all (the stricter limits apply).
 """
 
 import base64
@@ -13,37 +21,87 @@ import datetime
 import hashlib
 import hmac
 import json
+from urllib.parse import parse_qs
 
 import altcha
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from signatures.emails import domain_of
 from signatures.models import Signature
 
+from .models import RateLimit, UsedProof
+
 EXPIRES = datetime.timedelta(minutes=20)
-BASE_DIFFICULTY = 50_000  # numbers to search: about 0.1-0.5 s in a phone's browser
-MAX_DIFFICULTY = 1_000_000
-LOAD_STEP = 600  # signatures a minute that double the work
+BASE_DIFFICULTY = 50_000  # the largest number to search: well under 0.1 s in a phone's browser (bench/pow_browser.py)
+# Signatures a minute from one source (per campaign) that double its work. At the default burst
+# limits (10 per network, 30 per domain, a minute) an honest source reaches at most HONEST_LEVEL.
+NETWORK_STEP = 4
+DOMAIN_STEP = 12
+HONEST_LEVEL = 2
+MAX_LEVEL = 8  # a flooding source: up to 256 times the base
+LEVEL_SECONDS = 10  # how long a source's level is cached
+SALT_BYTES = 6  # with the expiry and the binding tag, unique and short enough for one SHA-256 block
 
 
 def _key() -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), b"altcha-v1", hashlib.sha256).digest()
 
 
-def difficulty() -> int:
-    """Rises with the signing rate of the last minute, so a flood gets dearer as it grows."""
-    value = cache.get("defence:difficulty")
+def difficulty_at(level: int) -> int:
+    return BASE_DIFFICULTY * 2 ** min(level, MAX_LEVEL)
+
+
+def _recent(campaign_id: int, **match) -> int:
+    """Signatures of the last minute from one source, counted only as far as the top level needs."""
+    since = timezone.now() - datetime.timedelta(minutes=1)
+    cap = max(NETWORK_STEP, DOMAIN_STEP) * MAX_LEVEL
+    return Signature.objects.filter(campaign_id=campaign_id, created_at__gte=since, **match)[:cap].count()
+
+
+def _exempt_domains(campaign_id: int) -> set[str]:
+    """The campaign's big providers, which no domain limit applies to (cached: every challenge asks)."""
+    key = f"pow-exempt:{campaign_id}"
+    domains = cache.get(key)
+    if domains is None:
+        domains = RateLimit.for_campaign(campaign_id).exempt_domains()
+        cache.set(key, domains, 60)
+    return domains
+
+
+def level(campaign_id: int | None, network: str, domain: str) -> int:
+    """How many times the work doubles for a challenge from this network, for this email domain."""
+    if not campaign_id:
+        return 0
+    key = "pow-level:" + hashlib.sha256(f"{campaign_id}|{network}|{domain}".encode()).hexdigest()[:32]
+    value = cache.get(key)
     if value is None:
-        recent = Signature.objects.filter(created_at__gte=timezone.now() - datetime.timedelta(minutes=1)).count()
-        value = min(MAX_DIFFICULTY, BASE_DIFFICULTY * (2 ** (recent // LOAD_STEP)))
-        cache.set("defence:difficulty", value, 10)
+        value = _recent(campaign_id, ip_hash=network) // NETWORK_STEP if network else 0
+        if domain and domain not in _exempt_domains(campaign_id):
+            value = max(value, _recent(campaign_id, email_domain=domain) // DOMAIN_STEP)
+        value = min(value, MAX_LEVEL)
+        cache.set(key, value, LEVEL_SECONDS)
     return value
 
 
-def challenge() -> dict:
+def _binding(campaign_id, network: str, domain: str) -> str:
+    message = f"bind|{campaign_id or ''}|{network}|{domain}".encode()
+    return hmac.new(_key(), message, hashlib.sha256).hexdigest()[:10]
+
+
+def challenge(campaign_id: int | None = None, network: str = "", email_domain: str = "") -> dict:
+    """A challenge for a form of this campaign (None for the contact and local-fight forms)."""
+    domain = domain_of(f"x@{email_domain}") if email_domain else ""
     made = altcha.create_challenge_v1(
-        altcha.ChallengeOptionsV1(hmac_key=_key(), max_number=difficulty(), expires=timezone.now() + EXPIRES)
+        altcha.ChallengeOptionsV1(
+            hmac_key=_key(),
+            max_number=difficulty_at(level(campaign_id, network, domain)),
+            salt_length=SALT_BYTES,
+            expires=timezone.now() + EXPIRES,
+            params={"b": _binding(campaign_id, network, domain)},
+        )
     )
     return {
         "algorithm": made.algorithm,
@@ -52,6 +110,13 @@ def challenge() -> dict:
         "salt": made.salt,
         "signature": made.signature,
     }
+
+
+def bound_to(salt: str, campaign_id, network: str, email: str) -> bool:
+    """Whether a verified proof was made for this campaign, network and email address's domain."""
+    tag = parse_qs(salt.partition("?")[2]).get("b", [""])[0]
+    domain = domain_of(email) if email else ""
+    return hmac.compare_digest(tag, _binding(campaign_id, network, domain))
 
 
 class Invalid(Exception):
@@ -77,10 +142,16 @@ def verify(payload: str) -> str:
 
 
 def verify_once(payload: str) -> str:
-    """Like verify, for forms that keep no row to hold the salt: the cache remembers it until it expires."""
+    """Like verify, for forms that keep no row to hold the salt: a table remembers it until it expires.
+
+    Not the cache: an evicted or per-process entry would let the same proof work again.
+    """
     salt = verify(payload)
-    if not cache.add(f"pow-used:{hashlib.sha256(salt.encode()).hexdigest()}", 1, int(EXPIRES.total_seconds())):
-        raise Invalid
+    try:
+        with transaction.atomic():
+            UsedProof.objects.create(digest=hashlib.sha256(salt.encode()).hexdigest(), expires_at=timezone.now() + EXPIRES)
+    except IntegrityError:
+        raise Invalid from None
     return salt
 
 

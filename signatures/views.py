@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core import http_cache
 from core.http_cache import cached_response, server_cache
 from core.privacy import client_ip, ip_hash
 from defence import lists, pow
@@ -27,14 +27,18 @@ SIGNERS_PER_PAGE = 50
 
 
 def get_campaign(kind: str, slug: str) -> Campaign:
-    """The campaign, from a short-lived cache: the sign path must not query it every time."""
+    """The campaign, from a short-lived cache: the sign path must not query it every time.
+
+    In the page cache, so saving a campaign (closing, unpublishing) reaches the sign path at once.
+    Unknown addresses are not cached: a client cannot fill the cache with made-up ones.
+    """
     key = f"campaign:{kind}:{slug}"
-    campaign = cache.get(key)
+    made_in, campaign = http_cache.lookup(key)
     if campaign is None:
-        campaign = Campaign.objects.published().filter(kind=kind, slug=slug).first() or False
-        cache.set(key, campaign, 5)
-    if not campaign:
-        raise Http404
+        campaign = Campaign.objects.published().filter(kind=kind, slug=slug).first()
+        if campaign is None:
+            raise Http404
+        http_cache.store(key, made_in, campaign, 5)
     return campaign
 
 
@@ -75,12 +79,16 @@ def sign(request, kind, slug):
         return _form_error(request, campaign, form, as_organization)
     if not form.is_bot():
         ip = client_ip(request)
+        network = ip_hash(ip)
+        email = form.cleaned_data["email"]
         try:
             pow_salt = pow.verify(form.cleaned_data["pow"]) if form.cleaned_data["pow"] else None
+            if pow_salt and not pow.bound_to(pow_salt, campaign.pk, network, email):
+                pow_salt = None  # made for another network, domain or campaign: counts as no proof
             services.sign(
                 campaign,
-                email=form.cleaned_data["email"],
-                ip_hash=ip_hash(ip),
+                email=email,
+                ip_hash=network,
                 pow_salt=pow_salt,
                 network_listed=lists.network_mark(ip),
                 share_with=form.share_with(),
@@ -99,11 +107,11 @@ def sign(request, kind, slug):
 def _check_email_page(request, campaign, as_organization) -> bytes:
     """The reply to every accepted form is the same page: rendered once per campaign and language, not per signature."""
     key = f"check-email:{campaign.pk}:{int(as_organization)}:{get_language()}"
-    body = cache.get(key)
+    made_in, body = http_cache.lookup(key)
     if body is None:
         context = {"campaign": campaign, "as_organization": as_organization}
         body = render_to_string("signatures/check_email.html", context, request=request).encode()
-        cache.set(key, body, PAGE_SECONDS)
+        http_cache.store(key, made_in, body, PAGE_SECONDS)
     return body
 
 

@@ -32,8 +32,9 @@ def test_the_benchmark_suite_runs_end_to_end(tmp_path):
     result = json.loads(next(tmp_path.glob(f"*-{db}-smoke.json")).read_text())
 
     (sign,) = result["sign"]
-    assert sign["ok"] > 0 and sign["errors"] == 0, sign
+    assert sign["ok"] > 0 and sign["errors"] == 0, json.dumps(sign) + out.stdout + out.stderr
     assert sign["with_pow"] > 0, "the sign requests carry a proof of work"
+    assert sign["stored"]["with_proof"] > 0, "their proofs count (bound to each request's network and domain)"
     assert sign["lost"] == 0 and sign["doubled"] == 0 and sign["extra_rows_ok"], sign
     assert {r["what"] for r in result["read"]} == {"page", "count", "challenge"}
     assert all(r["ok"] > 0 and r["errors"] == 0 for r in result["read"]), result["read"]

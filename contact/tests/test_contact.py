@@ -131,7 +131,8 @@ def test_a_solved_proof_of_work_raises_the_limit(client, monkeypatch):
 
     monkeypatch.setattr(pow, "BASE_DIFFICULTY", 20)
     for i in range(5):
-        payload = pow.solve(client.get("/defence/challenge.json").json())
+        challenge = client.get("/defence/challenge.json", {"domain": "example.org"}, REMOTE_ADDR="198.51.100.4").json()
+        payload = pow.solve(challenge)
         client.post("/get-involved/", {**GOOD, "message": f"Message {i}", "pow": payload}, REMOTE_ADDR="198.51.100.4")
     assert ContactMessage.objects.filter(status="new").count() == 5
 

@@ -1,12 +1,11 @@
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from defence import lists, pow
 from defence.models import Invalidation, ListEntry, RateLimit
 from signatures import services
 from signatures.models import Signature
-from signatures.tests.conftest import count_of, sign
+from signatures.tests.conftest import clear_caches, count_of, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +14,7 @@ def confirm_everything_and_run_the_worker():
     for pk in Signature.objects.values_list("pk", flat=True):
         services.confirm(pk)
     call_command("worker", "--batch")
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture(autouse=True)
@@ -30,8 +29,10 @@ def cheap_pow(monkeypatch):
     monkeypatch.setattr(pow, "BASE_DIFFICULTY", 20)
 
 
-def solved(client):
-    return pow.solve(client.get("/defence/challenge.json").json())
+def solved(client, campaign=None, email="ana@example.org", ip="203.0.113.9"):
+    """A proof solved as pow.js does: asked for the campaign and the email's domain, from the signer's network."""
+    query = {"domain": email.rpartition("@")[2]} | ({"campaign": campaign.pk} if campaign else {})
+    return pow.solve(client.get("/defence/challenge.json", query, REMOTE_ADDR=ip).json())
 
 
 def test_a_flood_from_one_network_without_javascript_counts_at_most_the_limit(client, petition):
@@ -51,7 +52,8 @@ def test_a_flood_from_one_network_without_javascript_counts_at_most_the_limit(cl
 def test_with_proof_of_work_the_looser_limit_applies(client, petition, cheap_pow):
     RateLimit.objects.create(network_burst=10, network_burst_without_check=3)
     for i in range(25):
-        sign(client, petition, email=f"person{i}@example.org", ip="198.51.100.8", pow=solved(client))
+        email = f"person{i}@example.org"
+        sign(client, petition, email=email, ip="198.51.100.8", pow=solved(client, petition, email, "198.51.100.8"))
     assert Signature.objects.filter(proof_of_work=True).count() == 25
     confirm_everything_and_run_the_worker()
     assert count_of(client, petition)["total"] == 10
@@ -68,7 +70,7 @@ def test_other_networks_are_not_affected_by_a_flood(client, petition):
 
 
 def test_a_replayed_proof_of_work_is_rejected(client, petition, cheap_pow):
-    payload = solved(client)
+    payload = solved(client, petition, "a@example.org")
     assert sign(client, petition, email="a@example.org", pow=payload).status_code == 200
     response = sign(client, petition, email="b@example.org", pow=payload)
     assert response.status_code == 400
@@ -84,7 +86,7 @@ def test_a_forged_proof_of_work_is_rejected(client, petition, payload):
 
 
 def test_a_proof_signed_with_another_key_is_rejected(client, petition, cheap_pow, settings):
-    payload = solved(client)
+    payload = solved(client, petition)
     settings.SECRET_KEY = "another secret key, another server"
     assert sign(client, petition, pow=payload).status_code == 400
 
@@ -92,16 +94,66 @@ def test_a_proof_signed_with_another_key_is_rejected(client, petition, cheap_pow
 def test_the_challenge_is_never_cached(client, db):
     response = client.get("/defence/challenge.json")
     assert "no-store" in response["Cache-Control"]
-    assert set(response.json()) == {"algorithm", "challenge", "maxnumber", "salt", "signature"}
+    assert set(response.json()) == {"algorithm", "challenge", "maxnumber", "salt", "signature", "messages"}
 
 
-def test_difficulty_rises_under_load(petition, cheap_pow):
-    easy = pow.difficulty()
-    Signature.objects.bulk_create(
-        Signature(campaign=petition, name="x", email_hash=f"h{i}") for i in range(pow.LOAD_STEP * 2)
-    )
-    cache.clear()
-    assert pow.difficulty() == easy * 4
+def challenge_for(client, campaign, ip, domain="example.org"):
+    return client.get("/defence/challenge.json", {"campaign": campaign.pk, "domain": domain}, REMOTE_ADDR=ip).json()
+
+
+def flood(campaign, n, **fields):
+    start = Signature.objects.count()
+    rows = (Signature(campaign=campaign, name="x", email_hash=f"h{start + i}", **fields) for i in range(n))
+    Signature.objects.bulk_create(rows)
+    clear_caches()
+
+
+def test_the_work_rises_for_the_flooding_network_only(client, petition):
+    from core.privacy import ip_hash
+
+    base = challenge_for(client, petition, "198.51.100.7")["maxnumber"]
+    assert base == pow.BASE_DIFFICULTY
+    flood(petition, pow.NETWORK_STEP * pow.MAX_LEVEL, ip_hash=ip_hash("198.51.100.7"), email_domain="example.org")
+    assert challenge_for(client, petition, "198.51.100.7", "other.example")["maxnumber"] > base * 100
+    # A surge from many other networks, or the same network on another campaign, costs nobody else anything.
+    assert challenge_for(client, petition, "192.0.2.44", "another.example")["maxnumber"] == base
+    other = petition.__class__.objects.create(kind="petition", slug="q", title="Q", target="T", summary="S", body="B")
+    assert challenge_for(client, other, "198.51.100.7")["maxnumber"] == base
+
+
+def test_the_work_rises_for_a_flooding_email_domain_but_not_for_big_providers(client, petition):
+    flood(petition, pow.DOMAIN_STEP * pow.MAX_LEVEL, email_domain="flood.example")
+    assert challenge_for(client, petition, "192.0.2.1", "FLOOD.example")["maxnumber"] > pow.BASE_DIFFICULTY * 100
+    assert challenge_for(client, petition, "192.0.2.1", "quiet.example")["maxnumber"] == pow.BASE_DIFFICULTY
+    flood(petition, pow.DOMAIN_STEP * pow.MAX_LEVEL, email_domain="gmail.com")
+    assert challenge_for(client, petition, "192.0.2.1", "googlemail.com")["maxnumber"] == pow.BASE_DIFFICULTY
+
+
+def test_an_honest_source_under_the_default_limits_is_asked_at_most_the_honest_level(client, petition):
+    from core.privacy import ip_hash
+
+    limits = RateLimit()
+    flood(petition, limits.network_burst - 1, ip_hash=ip_hash("198.51.100.9"))
+    flood(petition, limits.domain_burst - 1, email_domain="school.example")
+    honest = pow.difficulty_at(pow.HONEST_LEVEL)
+    assert pow.BASE_DIFFICULTY < challenge_for(client, petition, "198.51.100.9")["maxnumber"] <= honest
+    assert pow.BASE_DIFFICULTY < challenge_for(client, petition, "192.0.2.9", "school.example")["maxnumber"] <= honest
+
+
+@pytest.mark.parametrize(
+    ("ip", "domain", "for_campaign"),
+    [("192.0.2.99", "example.org", True), ("203.0.113.9", "quiet.example", True), ("203.0.113.9", "example.org", False)],
+)
+def test_a_proof_made_for_another_network_domain_or_form_counts_as_none(client, petition, cheap_pow, ip, domain, for_campaign):
+    query = {"domain": domain} | ({"campaign": petition.pk} if for_campaign else {})
+    payload = pow.solve(client.get("/defence/challenge.json", query, REMOTE_ADDR=ip).json())
+    assert sign(client, petition, email="ana@example.org", ip="203.0.113.9", pow=payload).status_code == 200
+    assert Signature.objects.get().proof_of_work is False
+
+
+def test_a_proof_made_for_this_signer_counts(client, petition, cheap_pow):
+    sign(client, petition, email="ana@Example.org", pow=solved(client, petition, "x@example.ORG"))
+    assert Signature.objects.get().proof_of_work is True
 
 
 def test_disposable_addresses_are_flagged(client, petition):
@@ -178,7 +230,7 @@ def test_organizers_see_trending_sources_and_invalidate_them_in_bulk(client, adm
     record = Invalidation.objects.get()
     assert (record.matched, record.created_by, record.reason) == (6, admin_user, "bot farm")
     call_command("worker", "--batch")
-    cache.clear()
+    clear_caches()
     assert count_of(client, petition)["total"] == 1
 
 

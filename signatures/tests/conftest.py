@@ -42,3 +42,11 @@ def sign(client, campaign, **overrides):
 
 def count_of(client, campaign):
     return client.get(f"/{campaign.kind}/{campaign.slug}/count.json").json()
+
+
+def clear_caches():
+    """Forget cached counts and pages, as the seconds they are cached for would."""
+    from django.core.cache import caches
+
+    for alias in ("default", "pages"):
+        caches[alias].clear()

@@ -2,13 +2,12 @@ import csv
 import io
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from signatures import counting
 from signatures.models import Signature
 
-from .conftest import count_of, link_in, run_worker, sign
+from .conftest import clear_caches, count_of, link_in, run_worker, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +24,7 @@ def confirm_all(client, mailoutbox):
         if "Please confirm" in message.subject:
             client.post(link_in(message, "confirm"))
     run_worker()
-    cache.clear()
+    clear_caches()
 
 
 def test_an_organization_signs_the_letter_and_appears_once_approved(client, admin_client, letter, mailoutbox):
@@ -48,7 +47,7 @@ def test_an_organization_signs_the_letter_and_appears_once_approved(client, admi
     )
     assert "1 organization approved." in response.content.decode()
     run_worker()
-    cache.clear()
+    clear_caches()
     page = client.get("/letter/l/").content.decode()
     assert "Oakland Privacy" in page and "Oakland, CA" in page
     assert "Tracy Rosenberg" not in page  # the contact person is not public
@@ -86,7 +85,7 @@ def test_organizers_filter_search_and_invalidate_in_bulk(client, admin_client, p
     response = admin_client.post("/admin/signatures/signature/", {"action": "invalidate", "_selected_action": ids}, follow=True)
     assert "2 signatures invalidated." in response.content.decode()
     counting.update_counts()
-    cache.clear()
+    clear_caches()
     assert count_of(client, petition)["total"] == 1
 
 
@@ -139,6 +138,6 @@ def test_an_organizer_erases_a_signer_on_request(client, admin_client, petition,
     assert "1 signature erased." in response.content.decode()
     assert not Signature.objects.filter(name="Forget Me").exists()
     run_worker()
-    cache.clear()
+    clear_caches()
     assert count_of(client, petition)["total"] == 0
     assert Signature.objects.count() == 0
