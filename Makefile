@@ -40,12 +40,13 @@ run: install
 	$(BIN)/python manage.py worker & \
 	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
 
-## make serve: the production server (set SECRET_KEY, ALLOWED_HOSTS, SITE_URL... first; see README)
+## make serve: the production server (set SECRET_KEY, ALLOWED_HOSTS, SITE_URL... first; see README and deploy/).
+## Bodies are read before a request takes one of the BLOCKING_THREADS (core/server.py); a killed worker is respawned.
 serve: install
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
-	DEBUG=0 $(BIN)/granian --interface wsgi --host $${HOST:-127.0.0.1} --port $(PORT) \
-	  --workers $(WORKERS) --blocking-threads $(BLOCKING_THREADS) --no-ws config.wsgi:application
+	DEBUG=0 SERVER_THREADS=$(BLOCKING_THREADS) $(BIN)/granian --interface asgi --host $${HOST:-127.0.0.1} --port $(PORT) \
+	  --workers $(WORKERS) --respawn-failed-workers --respawn-interval 1 --no-ws config.asgi:application
 
 ## make worker: the background worker (emails, counts, purge), for production
 worker: install

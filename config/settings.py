@@ -263,3 +263,11 @@ LOGGING = {
     # paths and statuses only (no IPs are ever logged by our code).
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# --- Production server (config/asgi.py, core/server.py, deploy/) -----------------------
+# Threads running Django in each server process (`make serve` sets it from BLOCKING_THREADS).
+SERVER_THREADS = env.int("SERVER_THREADS", default=4)
+# A request's body must arrive whole within this many seconds (else 408), and be at most this big (else 413),
+# before it takes one of those threads: a client dripping its body holds nothing but a few bytes.
+REQUEST_BODY_TIMEOUT = env.float("REQUEST_BODY_TIMEOUT", default=30)
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=10 * 1024 * 1024)

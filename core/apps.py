@@ -7,6 +7,9 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Site core"
 
+    def ready(self):
+        from core import checks  # noqa: F401 - registers the settings checks
+
 
 class CampaignAdminConfig(admin_apps.AdminConfig):
     default = False
