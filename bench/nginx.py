@@ -55,6 +55,11 @@ def available() -> bool:
     return NGINX is not None and shutil.which("openssl") is not None
 
 
+def version() -> str:
+    out = subprocess.run([NGINX, "-v"], capture_output=True, text=True)
+    return (out.stderr or out.stdout).strip().replace("nginx version: ", "")
+
+
 def self_signed(directory: Path, domain: str) -> tuple[Path, Path]:
     cert, key = directory / "cert.pem", directory / "key.pem"
     subprocess.run(
