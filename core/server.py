@@ -19,6 +19,7 @@ connection.
 
 import asyncio
 import io
+import itertools
 import logging
 import sys
 import threading
@@ -112,8 +113,10 @@ class WSGIInThreads:
                 channel.put(("whole", response["status"], response["headers"], b"".join(result)))
                 return
             # A streaming one is iterated in this same thread (a queryset's cursor belongs to its thread).
+            chunks = iter(result)
+            first = next(chunks, b"")  # a generator app calls start_response when first iterated
             channel.put(("start", response["status"], response["headers"], None))
-            for chunk in result:
+            for chunk in itertools.chain([first], chunks):
                 if chunk:
                     channel.put_chunk(chunk)
             channel.put(("end", None, None, None))
@@ -131,8 +134,7 @@ class WSGIInThreads:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                self.pool.shutdown(wait=False, cancel_futures=True)
+            elif message["type"] == "lifespan.shutdown":  # requests still queued for a thread are served first
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

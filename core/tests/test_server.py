@@ -154,3 +154,12 @@ def test_a_failing_app_gives_a_500_not_a_hung_connection():
 
     status, _, _ = serve(front(broken), scope("GET"), [{"type": "http.request", "body": b""}])
     assert status == 500
+
+
+def test_a_plain_generator_app_that_starts_its_response_lazily_is_served():
+    def lazy(environ, start_response):
+        start_response("201 Created", [("Content-Type", "text/plain")])
+        yield b"made"
+
+    status, headers, body = serve(front(lazy), scope("GET"), [{"type": "http.request", "body": b""}])
+    assert (status, headers[b"content-type"], body) == (201, b"text/plain", b"made")
