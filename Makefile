@@ -9,6 +9,8 @@ export DEBUG ?= 1
 .PHONY: run test install install-test lint serve worker bench clean
 WORKERS ?= 2
 BLOCKING_THREADS ?= 4
+# Requests a server process holds at once, waiting bodies included (granian: 512 by default).
+BACKPRESSURE ?= 2048
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +48,7 @@ serve: install
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
 	DEBUG=0 SERVER_THREADS=$(BLOCKING_THREADS) $(BIN)/granian --interface asgi --host $${HOST:-127.0.0.1} --port $(PORT) \
-	  --workers $(WORKERS) --respawn-failed-workers --respawn-interval 1 --no-ws config.asgi:application
+	  --workers $(WORKERS) --backpressure $(BACKPRESSURE) --respawn-failed-workers --respawn-interval 1 --no-ws config.asgi:application
 
 ## make worker: the background worker (emails, counts, purge), for production
 worker: install
