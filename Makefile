@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test install install-test lint serve worker bench clean
+.PHONY: run test install install-test browser-tools lint serve worker bench clean
 WORKERS ?= 2
 BLOCKING_THREADS ?= 4
 # Requests a server process holds at once, waiting bodies included (granian: 512 by default).
@@ -38,9 +38,13 @@ run: install
 	@echo "  Admin: http://127.0.0.1:$(PORT)/admin/  (create an account with: $(BIN)/python manage.py createsuperuser)"
 	@echo "  Stop with Ctrl+C."
 	@echo
-	@trap 'kill 0' EXIT; \
-	$(BIN)/python manage.py worker & \
-	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+	@# Ctrl+C stops the server; then the worker is stopped by its own id and waited for
+	@# (not `kill 0`, which also killed make and printed errors).
+	@$(BIN)/python manage.py worker & worker=$$!; \
+	stop_worker() { kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; }; \
+	trap 'stop_worker; exit 0' INT TERM; \
+	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT); status=$$?; \
+	stop_worker; exit $$status
 
 ## make serve: the production server (set SECRET_KEY, ALLOWED_HOSTS, SITE_URL... first; see README and deploy/).
 ## Bodies are read before a request takes one of the BLOCKING_THREADS (core/server.py); a killed worker is respawned.
@@ -58,10 +62,20 @@ worker: install
 bench: install-test
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-## make test: install what the tests need and run the whole suite
-test: install-test
+## make test: install what the tests need and run the whole suite (each skipped test prints why and how to fix it)
+test: install-test browser-tools
 	DEBUG=0 $(BIN)/python -m pytest
 	$(BIN)/ruff check .
+
+# The browser test's axe-core, from npm into ./node_modules when npm is there.
+# Chromium and wrk come from Debian and need root: their tests say so when skipped.
+browser-tools:
+	@if [ -f node_modules/axe-core/axe.min.js ]; then :; \
+	elif command -v npm >/dev/null; then \
+	  echo "Installing axe-core for the browser test (npm, into ./node_modules)"; \
+	  npm install --prefix . --no-save --no-audit --no-fund --silent axe-core@4 \
+	    || echo "axe-core could not be installed: the browser test will be skipped"; \
+	else echo "npm is not installed: the browser test will be skipped (apt-get install npm, then make test)"; fi
 
 lint: install-test
 	$(BIN)/ruff check .

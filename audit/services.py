@@ -4,7 +4,8 @@
     record(request.user, "defence.invalidate", invalidation, data={"domain": "example.org"})
 
 `target` may be a model instance, a queryset or a model class (for actions on
-many rows). `data` holds what a later reader needs to understand the action
+many rows). `label` replaces the target's own name where that name is personal
+data (a contact message is named after its sender). `data` holds what a later reader needs to understand the action
 (filters, old and new values), never personal data such as an email address.
 """
 
@@ -14,7 +15,9 @@ from django.db import models
 from .models import AuditEntry
 
 
-def record(actor, action: str, target=None, *, rows: int | None = None, data: dict | None = None) -> AuditEntry:
+def record(
+    actor, action: str, target=None, *, rows: int | None = None, data: dict | None = None, label: str | None = None
+) -> AuditEntry:
     entry = AuditEntry(action=action[:80], data=data or {})
     if actor is not None and getattr(actor, "is_authenticated", False):
         entry.actor = actor
@@ -31,6 +34,8 @@ def record(actor, action: str, target=None, *, rows: int | None = None, data: di
         entry.content_type = ContentType.objects.get_for_model(type(target))
         entry.object_id = str(target.pk or "")
         entry.object_repr = str(target)[:200]
+    if label is not None:
+        entry.object_repr = label[:200]
     entry.rows = rows if rows is not None else (1 if isinstance(target, models.Model) else 0)
     entry.save()
     return entry

@@ -12,5 +12,6 @@ application = WSGIInThreads(
     get_wsgi_application(),
     threads=settings.SERVER_THREADS,
     body_timeout=settings.REQUEST_BODY_TIMEOUT,
+    min_rate=settings.REQUEST_BODY_MIN_RATE,
     max_body=settings.REQUEST_BODY_MAX_BYTES,
 )

@@ -27,6 +27,7 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 IP_HASH_KEY = env("IP_HASH_KEY", default="")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, which it extends
     "core.apps.CampaignAdminConfig",  # the admin, with two-factor authentication
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,6 +51,10 @@ INSTALLED_APPS = [
     "local_actions",
     "signatures",
     "defence",
+    "letters",
+    "api",  # the partner API (OSDI / Action Network v2)
+    "updates",
+    "delivery",
 ]
 
 MIDDLEWARE = [
@@ -146,7 +151,20 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
     ("signatures.outbox.deliver_due_emails", 0.5),
     ("signatures.purge.purge", 3600),
     ("defence.trending.alert_organizers", 60),
+    ("letters.outbox.send_confirmations", 1),
+    ("letters.digest.send_digests", 300),  # each official gets at most one digest a day (LETTERS_DIGEST_SECONDS)
+    ("letters.purge.purge", 3600),
+    ("defence.trending.purge_alerts", 3600),  # alerts hold network hashes: kept no longer than the signatures
 ]
+
+# Sections other apps add to a local fight's page: functions (request, local_action) -> HTML.
+LOCAL_ACTION_PAGE_EXTRAS: list[str] = ["letters.hooks.page_section"]
+# ...and to the petition's thank-you page: functions (request, zip_code) -> HTML.
+SIGNATURE_THANKS_EXTRAS: list[str] = ["letters.hooks.nearest_open_letter"]
+LETTERS_DIGEST_SECONDS = env.int("LETTERS_DIGEST_SECONDS", default=24 * 3600)
+# Loops the worker runs in their own thread, each given a threading.Event that is set when
+# the worker stops (with --batch: set from the start, so each does what is due once and returns).
+WORKER_LOOPS: list[str] = ["updates.sending.run"]
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).
 HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action", "local_actions.home.calls_to_action"]
@@ -157,6 +175,7 @@ DEFAULT_CONTENT_LOADERS = [
     "press.default_content.load",
     "local_actions.default_content.load",  # after press: it links press items to cities
     "signatures.default_content.load",
+    "letters.default_content.load",  # after local_actions: it adds letters to two fights
 ]
 
 # --- Email --------------------------------------------------------------------
@@ -166,6 +185,18 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Stop ShotSpotter <norepl
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where organizer notifications go when the site settings name no address.
 ORGANIZER_EMAILS = env.list("ORGANIZER_EMAILS", default=[])
+
+# --- Updates to supporters (the updates app; README "Updates to supporters") -----
+# Messages a second to the mail server, summed over the connections; 0 = as fast as it takes them.
+UPDATES_RATE = env.float("UPDATES_RATE", default=10)
+# SMTP connections sending in parallel (more connections, more throughput on a slow link).
+UPDATES_CONNECTIONS = env.int("UPDATES_CONNECTIONS", default=4)
+# How long a sender holds the recipients it took; after a crash, others take them after this.
+UPDATES_CLAIM_SECONDS = env.int("UPDATES_CLAIM_SECONDS", default=60)
+# The secret in the bounce and complaint webhook's address; empty turns the webhook off.
+UPDATES_WEBHOOK_SECRET = env("UPDATES_WEBHOOK_SECRET", default="")
+# Envelope sender of updates (where bounces go); the From address when empty.
+UPDATES_BOUNCE_ADDRESS = env("UPDATES_BOUNCE_ADDRESS", default="")
 
 # --- Auth ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -194,6 +225,10 @@ AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Content fields get one column per language (django-modeltranslation). An item
+# with no Spanish text shows the English one, marked lang="en" (core.templatetags.i18n_content).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = env("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True
@@ -264,10 +299,26 @@ LOGGING = {
     "loggers": {"django.server": {"level": "WARNING"}},
 }
 
+# --- Delivery packets (delivery/) ------------------------------------------------
+# The PDF and CSV of a delivery hold names: deleted from the server this many days after they are built
+# (the public manifest stays).
+DELIVERY_FILE_DAYS = env.int("DELIVERY_FILE_DAYS", default=30)
+PERIODIC_JOBS.append(("delivery.services.purge_files", 3600))
+
+# --- Evidence kit (evidence/): a city's alert data turned into a fact sheet ------------------
+INSTALLED_APPS += ["evidence"]
+# Largest alert export an organizer may upload (bytes); bigger files go through `manage.py import_alerts`.
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
+PERIODIC_JOBS.append(("evidence.services.purge_uploads", 3600))  # unfinished uploads hold exact alert rows
+LOCAL_ACTION_PAGE_EXTRAS.append("evidence.hooks.fact_sheet_section")
+
 # --- Production server (config/asgi.py, core/server.py, deploy/) -----------------------
 # Threads running Django in each server process (`make serve` sets it from BLOCKING_THREADS).
 SERVER_THREADS = env.int("SERVER_THREADS", default=4)
-# A request's body must arrive whole within this many seconds (else 408), and be at most this big (else 413),
-# before it takes one of those threads: a client dripping its body holds nothing but a few bytes.
-REQUEST_BODY_TIMEOUT = env.float("REQUEST_BODY_TIMEOUT", default=30)
-REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=10 * 1024 * 1024)
+# A request's body is read whole before it takes one of those threads: a client dripping its body
+# holds nothing but a few bytes. It must arrive within REQUEST_BODY_TIMEOUT seconds plus one second
+# per REQUEST_BODY_MIN_RATE bytes received (a large upload at a decent pace goes on, a drip is cut:
+# 408), and be at most REQUEST_BODY_MAX_BYTES (413): the largest upload the admin takes, and its form.
+REQUEST_BODY_TIMEOUT = env.float("REQUEST_BODY_TIMEOUT", default=20)
+REQUEST_BODY_MIN_RATE = env.int("REQUEST_BODY_MIN_RATE", default=50_000)
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=EVIDENCE_MAX_UPLOAD_BYTES + 8 * 1024 * 1024)

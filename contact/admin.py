@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdmin
+
 from . import services
 from .models import ContactMessage
 
 
 @admin.register(ContactMessage)
-class ContactMessageAdmin(admin.ModelAdmin):
+class ContactMessageAdmin(AuditedAdmin):
     list_display = ["created_at", "name", "email", "subject", "status"]
     list_filter = ["status", "created_at"]
     search_fields = ["name", "email", "subject", "message"]
@@ -14,6 +16,7 @@ class ContactMessageAdmin(admin.ModelAdmin):
     readonly_fields = ["name", "email", "subject", "message", "created_at", "replied_at", "replied_by"]
     fields = ["created_at", "name", "email", "subject", "message", "status", "reply", "replied_at", "replied_by"]
     actions = ["close"]
+    audit_names_objects = False  # a message is named after its sender
 
     def has_add_permission(self, request):
         return False
@@ -33,7 +36,7 @@ class ContactMessageAdmin(admin.ModelAdmin):
             return
         super().save_model(request, obj, form, change)
 
-    @admin.action(description=_("Close without reply"))
+    @admin.action(description=_("Close without reply"), permissions=["change"])
     def close(self, request, queryset):
-        count = queryset.filter(status=ContactMessage.Status.NEW).update(status=ContactMessage.Status.CLOSED)
+        count = services.close(queryset, actor=request.user)
         self.message_user(request, _("%(count)d messages closed.") % {"count": count})

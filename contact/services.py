@@ -1,6 +1,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from audit import services as audit
+
 from .models import ContactMessage
 from .tasks import notify_organizers, send_reply
 
@@ -28,4 +30,18 @@ def answer(message: ContactMessage, reply: str, user) -> bool:
         )
         if updated:
             send_reply.enqueue(message.pk)
+            audit.record(user, "contact.answer", message, label=label(message))
     return bool(updated)
+
+
+def close(queryset, *, actor) -> int:
+    """Organizers close new messages that need no reply; returns how many."""
+    with transaction.atomic():
+        closed = queryset.filter(status=ContactMessage.Status.NEW).update(status=ContactMessage.Status.CLOSED)
+        audit.record(actor, "contact.close", ContactMessage, rows=closed)
+    return closed
+
+
+def label(message: ContactMessage) -> str:
+    """How the history names a message: not after its sender (personal data, kept there for good)."""
+    return f"{ContactMessage._meta.verbose_name} #{message.pk}"

@@ -1,5 +1,7 @@
+from django.conf import settings
+
 from pages.models import SiteSettings
 
 
 def site(request):
-    return {"site": SiteSettings.load()}
+    return {"site": SiteSettings.load(), "site_url": settings.SITE_URL}

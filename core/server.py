@@ -6,7 +6,8 @@ client sending its body at one byte a second holds that thread as long as it
 likes: eight such clients held every thread of `make serve`, and every page,
 cached ones included, timed out. So granian speaks ASGI to `config/asgi.py`:
 the body is read here, in the event loop, where a waiting client costs a
-coroutine and a few bytes, within a deadline (408) and a size cap (413). Then
+coroutine and a few bytes (a large upload goes to a temporary file), within a
+deadline that grows with what has arrived (408) and a size cap (413). Then
 Django's WSGI application runs in a fixed pool of threads, as under a WSGI
 server (each thread keeps its own persistent database connection).
 
@@ -18,10 +19,10 @@ connection.
 """
 
 import asyncio
-import io
 import itertools
 import logging
 import sys
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote_to_bytes
@@ -46,11 +47,17 @@ class _ClientGone(Exception):
 
 
 class WSGIInThreads:
-    """ASGI application: buffer the body (at most `max_body` bytes, within `body_timeout` s), then run `app` in a thread."""
+    """ASGI application: read the body whole, then run the WSGI `app` in one of `threads` threads.
 
-    def __init__(self, app, *, threads: int, body_timeout: float, max_body: int):
+    The body must be at most `max_body` bytes, and arrive within `body_timeout`
+    seconds plus one second per `min_rate` bytes received (Apache's
+    mod_reqtimeout rule): an upload at a decent pace goes on, a drip is cut.
+    """
+
+    def __init__(self, app, *, threads: int, body_timeout: float, min_rate: int, max_body: int):
         self.app = app
         self.body_timeout = body_timeout
+        self.min_rate = min_rate
         self.max_body = max_body
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
 
@@ -60,8 +67,7 @@ class WSGIInThreads:
         if scope["type"] != "http":
             return None
         try:
-            async with asyncio.timeout(self.body_timeout):
-                body = await self._read_body(scope, receive)
+            body = await self._read_body(scope, receive)
         except TimeoutError:
             return await _refuse(send, 408)
         except _Refused as refused:
@@ -76,22 +82,29 @@ class WSGIInThreads:
         finally:
             channel.close()
 
-    async def _read_body(self, scope, receive) -> bytes | None:
+    async def _read_body(self, scope, receive) -> "Body | None":
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_body:
                 raise _Refused(413)
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                raise _Refused(413)
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                return b"".join(chunks)
+        body = Body()
+        start = asyncio.get_running_loop().time()
+        try:
+            async with asyncio.timeout_at(start + self.body_timeout) as deadline:
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        body.close()
+                        return None
+                    body.write(message.get("body", b""))
+                    if body.size > self.max_body:
+                        raise _Refused(413)
+                    if not message.get("more_body", False):
+                        body.seek(0)
+                        return body
+                    deadline.reschedule(start + self.body_timeout + body.size / self.min_rate)
+        except BaseException:
+            body.close()
+            raise
 
     def _run(self, environ, channel: "_Channel") -> None:
         """In a pool thread: call the app and hand its response to the event loop."""
@@ -105,6 +118,7 @@ class WSGIInThreads:
             result = self.app(environ, start_response)
         except Exception:
             logger.exception("the application failed")
+            environ["wsgi.input"].close()
             channel.put(("abort", None, None, None))
             return
         try:
@@ -128,6 +142,7 @@ class WSGIInThreads:
         finally:
             if hasattr(result, "close"):
                 result.close()  # Django's request_finished: connections and the like are tidied in this thread
+            environ["wsgi.input"].close()  # a spooled upload's temporary file goes away
 
     async def _lifespan(self, receive, send):
         while True:
@@ -137,6 +152,26 @@ class WSGIInThreads:
             elif message["type"] == "lifespan.shutdown":  # requests still queued for a thread are served first
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+class Body:
+    """A request body: in memory while small, in a temporary file (deleted on close) past MEMORY_LIMIT."""
+
+    MEMORY_LIMIT = 1024 * 1024
+
+    def __init__(self):
+        self.file = tempfile.SpooledTemporaryFile(max_size=self.MEMORY_LIMIT)  # noqa: SIM115 - closed by the WSGI server
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        self.file.write(chunk)
+
+    def seek(self, position: int) -> None:
+        self.file.seek(position)
+
+    def close(self) -> None:
+        self.file.close()
 
 
 class _Channel:
@@ -195,7 +230,7 @@ async def _refuse(send, status: int) -> None:
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-def environ_for(scope, body: bytes) -> dict:
+def environ_for(scope, body: Body) -> dict:
     """The WSGI environ (PEP 3333) of an ASGI HTTP scope whose body has been read."""
     raw_path = scope.get("raw_path")
     # PEP 3333: the path's bytes as latin-1, whatever they are (a malformed %FF is Django's to refuse).
@@ -212,10 +247,10 @@ def environ_for(scope, body: bytes) -> dict:
         "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
         "REMOTE_ADDR": client[0],
         "REMOTE_PORT": str(client[1]),
-        "CONTENT_LENGTH": str(len(body)),  # the real length, chunked uploads included
+        "CONTENT_LENGTH": str(body.size),  # the real length, chunked uploads included
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": scope.get("scheme", "http"),
-        "wsgi.input": io.BytesIO(body),
+        "wsgi.input": body.file,
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
         "wsgi.multiprocess": True,

@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdmin
 from signatures.models import Campaign
 
 from . import services, trending
@@ -10,7 +12,7 @@ from .models import Invalidation, ListEntry, RateLimit
 
 
 @admin.register(RateLimit)
-class RateLimitAdmin(admin.ModelAdmin):
+class RateLimitAdmin(AuditedAdmin):
     list_display = ["__str__", "network_burst", "network_sustained", "domain_burst", "domain_sustained", "trending_threshold"]
     fieldsets = [
         (None, {"fields": ["campaign"]}),
@@ -26,17 +28,21 @@ class RateLimitAdmin(admin.ModelAdmin):
         return [path("trending/", view, name="defence_trending"), *super().get_urls()]
 
     def trending_view(self, request):
+        # It lists who is signing (network hashes, domains): for those who may see signatures.
+        if not (self.has_view_permission(request) and request.user.has_perm("signatures.view_signature")):
+            raise PermissionDenied
         campaigns = [(c, trending.trending(c)) for c in Campaign.objects.all()]
         context = {**self.admin_site.each_context(request), "title": _("Signing right now"), "campaigns": campaigns}
         return TemplateResponse(request, "admin/defence/trending.html", context)
 
 
 @admin.register(ListEntry)
-class ListEntryAdmin(admin.ModelAdmin):
+class ListEntryAdmin(AuditedAdmin):
     list_display = ["action", "kind", "value", "note", "created_by", "created_at"]
     list_filter = ["action", "kind"]
     search_fields = ["value", "note"]
     fields = ["action", "kind", "value", "note"]
+    audit_names_objects = False  # a value may be one person's address: the history keeps it no longer than the list
 
     def save_model(self, request, obj, form, change):
         obj.created_by = obj.created_by or request.user
@@ -50,6 +56,10 @@ class InvalidationAdmin(admin.ModelAdmin):
     list_filter = ["campaign"]
     fields = ["campaign", "ip_hash", "email_domain", "signed_from", "signed_until", "reason"]
     readonly_fields = ["matched", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        # Striking signatures out in bulk is a change to signatures, too.
+        return super().has_add_permission(request) and request.user.has_perm("signatures.change_signature")
 
     def has_change_permission(self, request, obj=None):
         return False  # a record of what was done: made once, never edited

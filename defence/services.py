@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from audit import services as audit
 from signatures import services as signature_services
 from signatures.models import Signature
 
@@ -23,6 +24,8 @@ def invalidate_in_bulk(invalidation: Invalidation, user) -> int:
     """Invalidate every signature the criteria match and record who did it and how many."""
     with transaction.atomic():
         invalidation.created_by = user
-        invalidation.matched = signature_services.invalidate(matching(invalidation))
+        invalidation.matched = signature_services.invalidate(matching(invalidation), actor=None)  # recorded below
         invalidation.save()
+        criteria = [name for name in ("ip_hash", "email_domain", "signed_from", "signed_until") if getattr(invalidation, name)]
+        audit.record(user, "defence.invalidate_in_bulk", invalidation, rows=invalidation.matched, data={"criteria": criteria})
     return invalidation.matched

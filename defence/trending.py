@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.notify import admin_url, email_organizers
@@ -46,3 +46,18 @@ def alert_organizers() -> int:
     if alerts:
         email_organizers("defence/trending", {"alerts": alerts, "admin_url": admin_url("admin:defence_trending")})
     return len(alerts)
+
+
+def purge_alerts(now=None) -> int:
+    """Forget an alert once no signature carries its network hash or domain; returns how many.
+
+    The privacy table keeps a network hash as long as the signature that had it.
+    An alert is kept at least the hour it stops a second email.
+    """
+    now = now or timezone.now()
+    signed = Signature.objects.filter(campaign_id=OuterRef("campaign_id"))
+    alerts = TrendingAlert.objects.filter(created_at__lt=now - WINDOW).alias(
+        network_signed=Exists(signed.filter(ip_hash=OuterRef("key"))),
+        domain_signed=Exists(signed.filter(email_domain=OuterRef("key"))),
+    )
+    return alerts.filter(Q(kind="network", network_signed=False) | Q(kind="domain", domain_signed=False)).delete()[0]

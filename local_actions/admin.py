@@ -3,6 +3,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.admin import AuditedAdmin
+
 from . import services, usmap
 from .models import LocalAction, LocalActionSource, Statistic, Submission
 
@@ -29,7 +31,7 @@ class HasCoordinatesFilter(admin.SimpleListFilter):
 
 
 @admin.register(LocalAction)
-class LocalActionAdmin(admin.ModelAdmin):
+class LocalActionAdmin(AuditedAdmin):
     list_display = ["city", "state", "status", "years", "amount_usd", "latitude", "longitude", "published"]
     list_display_links = ["city"]
     list_editable = ["published"]
@@ -73,19 +75,19 @@ class LocalActionAdmin(admin.ModelAdmin):
             _("View on the site"),
         )
 
-    @admin.action(description=_("Publish the selected local actions"))
+    @admin.action(description=_("Publish the selected local actions"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.update(published=True)
+        count = services.publish(queryset, True, actor=request.user)
         self.message_user(request, ngettext("%d local action published.", "%d local actions published.", count) % count)
 
-    @admin.action(description=_("Unpublish the selected local actions"))
+    @admin.action(description=_("Unpublish the selected local actions"), permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(published=False)
+        count = services.publish(queryset, False, actor=request.user)
         self.message_user(request, ngettext("%d local action unpublished.", "%d local actions unpublished.", count) % count)
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(AuditedAdmin):
     list_display = ["created_at", "city", "state", "status", "contact_name", "contact_email", "review"]
     list_filter = ["review", "status", "created_at"]
     search_fields = ["city", "description", "group_name", "contact_name", "contact_email"]
@@ -122,10 +124,17 @@ class SubmissionAdmin(admin.ModelAdmin):
     ]
     actions = ["approve", "reject"]
 
+    def audit_label(self, obj):
+        return services.label(obj)  # by city: the submission's own name carries its contact person
+
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Approve: put on the map"))
+    def has_approve_permission(self, request):
+        # Approving publishes a local action, new or existing: it needs both grants.
+        return self.has_change_permission(request) and request.user.has_perm("local_actions.change_localaction")
+
+    @admin.action(description=_("Approve: put on the map"), permissions=["approve"])
     def approve(self, request, queryset):
         for submission in queryset:
             action, created = services.approve(submission, request.user)
@@ -144,14 +153,14 @@ class SubmissionAdmin(admin.ModelAdmin):
                     messages.WARNING,
                 )
 
-    @admin.action(description=_("Reject"))
+    @admin.action(description=_("Reject"), permissions=["change"])
     def reject(self, request, queryset):
         count = sum(services.reject(submission, request.user) for submission in queryset)
         self.message_user(request, ngettext("%d submission rejected.", "%d submissions rejected.", count) % count)
 
 
 @admin.register(Statistic)
-class StatisticAdmin(admin.ModelAdmin):
+class StatisticAdmin(AuditedAdmin):
     list_display = ["text", "topic", "source", "position", "published"]
     list_editable = ["position", "published"]
     list_filter = ["topic", "published"]

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from audit import services as audit
+
 from .models import LocalAction, LocalActionSource, Submission
 from .tasks import notify_organizers
 
@@ -66,6 +68,7 @@ def approve(submission: Submission, user) -> tuple[LocalAction | None, bool]:
                 url=submission.source_url,
             )
         Submission.objects.filter(pk=submission.pk).update(action=action)
+        audit.record(user, "local_actions.approve", submission, label=label(submission), data={"local_action": action.pk})
     submission.refresh_from_db()
     return action, created
 
@@ -75,4 +78,19 @@ def reject(submission: Submission, user) -> bool:
         updated = Submission.objects.filter(pk=submission.pk, review=Submission.Review.PENDING).update(
             review=Submission.Review.REJECTED, reviewed_at=timezone.now(), reviewed_by=user
         )
+        if updated:
+            audit.record(user, "local_actions.reject", submission, label=label(submission))
     return bool(updated)
+
+
+def publish(queryset, published: bool, *, actor) -> int:
+    """Organizers put local actions on the site (or take them off); returns how many."""
+    with transaction.atomic():
+        count = queryset.update(published=published)
+        audit.record(actor, "local_actions.publish" if published else "local_actions.unpublish", LocalAction, rows=count)
+    return count
+
+
+def label(submission: Submission) -> str:
+    """How the history names a submission: by city, not by its contact person (personal data)."""
+    return f"{Submission._meta.verbose_name} #{submission.pk}: {submission.city}, {submission.state}"

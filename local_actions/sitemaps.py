@@ -1,10 +1,11 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from core.sitemaps import BilingualSitemap
 
 from .models import LocalAction
 
 
-class LocalActionSitemap(Sitemap):
+class LocalActionSitemap(BilingualSitemap):
     """The map page and every published local action's page."""
 
     def items(self):

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from defence.forms import Verdict, screen
 
-from . import services, usmap
+from . import extras, services, usmap
 from .forms import SubmissionForm
 from .models import STATUS_DESCRIPTIONS, STATUS_STYLE, LocalAction, Status
 
@@ -54,6 +54,7 @@ def index(request):
     )
 
 
+
 @require_safe
 def detail(request, slug):
     action = get_object_or_404(LocalAction.objects.published().prefetch_related("sources"), slug=slug)
@@ -67,6 +68,7 @@ def detail(request, slug):
             "viewbox": usmap.VIEWBOX,
             "markers": usmap.markers([action]),
             "icon": usmap.legend_icon(action.style["shape"]),
+            "extras": extras.page_sections(request, action),
         },
     )
 

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdmin
+
 from .models import Organization, Page, SiteSettings, SocialLink, Source
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(AuditedAdmin):
     fieldsets = [
         (None, {"fields": ["site_name", "headline", "intro", "coalition_summary"]}),
         (_("Notifications"), {"fields": ["notification_emails"]}),
@@ -19,13 +21,13 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(SocialLink)
-class SocialLinkAdmin(admin.ModelAdmin):
+class SocialLinkAdmin(AuditedAdmin):
     list_display = ["name", "handle", "url", "position"]
     list_editable = ["position"]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdmin):
     list_display = ["name", "url", "in_coalition", "position"]
     list_editable = ["in_coalition", "position"]
     list_filter = ["in_coalition"]
@@ -39,7 +41,7 @@ class SourceInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(AuditedAdmin):
     list_display = ["title", "kind", "slug", "published", "position", "updated_at"]
     list_filter = ["kind", "published"]
     list_editable = ["published", "position"]

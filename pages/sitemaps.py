@@ -1,10 +1,11 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from core.sitemaps import BilingualSitemap
 
 from .models import Page
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(BilingualSitemap):
     def items(self):
         return Page.objects.published()
 
@@ -12,7 +13,7 @@ class PageSitemap(Sitemap):
         return obj.updated_at
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(BilingualSitemap):
     def items(self):
         return ["pages:home", "press:list"]
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from audit.admin import AuditedAdmin
+
 from .models import PressItem
 
 
 @admin.register(PressItem)
-class PressItemAdmin(admin.ModelAdmin):
+class PressItemAdmin(AuditedAdmin):
     list_display = ["title", "outlet", "date", "published"]
     list_filter = ["published", "outlet"]
     list_editable = ["published"]

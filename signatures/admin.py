@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -6,21 +7,23 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.admin import AuditedAdmin
+
 from . import counting, export, services
 from .emails import email_hash
 from .models import Campaign, Signature
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(AuditedAdmin):
     list_display = ["title", "kind", "published", "is_open", "signature_count", "export_link"]
     list_filter = ["kind", "published", "is_open"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["partners"]
+    filter_horizontal = ["partners", "email_partners"]
     view_on_site = True
     fieldsets = [
-        (None, {"fields": ["kind", "title", "slug", "target", "summary", "body", "partners"]}),
+        (None, {"fields": ["kind", "title", "slug", "target", "summary", "body", "partners", "email_partners"]}),
         (_("Signing"), {"fields": ["published", "is_open", "closes_at", "accepts_organizations"]}),
     ]
 
@@ -39,11 +42,14 @@ class CampaignAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if request.user.has_perm("signatures.export_signature") else [f for f in shown if f != "export_link"]
+
     def export_view(self, request, pk):
-        campaign = get_object_or_404(Campaign, pk=pk)
-        if not self.has_view_permission(request, campaign) or not request.user.has_perm("signatures.view_signature"):
-            raise PermissionError
-        return export.csv_response(campaign)
+        if not request.user.has_perm("signatures.export_signature"):
+            raise PermissionDenied
+        return export.csv_response(get_object_or_404(Campaign, pk=pk), actor=request.user)
 
 
 class ApprovalFilter(admin.SimpleListFilter):
@@ -65,7 +71,7 @@ class ApprovalFilter(admin.SimpleListFilter):
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     list_display = ["display_name", "campaign", "kind", "state", "place", "created_at", "verified_at", "approved_at"]
-    list_filter = ["campaign", "state", "kind", ApprovalFilter, "us_state", "show_name", "wants_updates"]
+    list_filter = ["campaign", "state", "kind", ApprovalFilter, "us_state", "show_name", "wants_updates", "recorded_by"]
     search_fields = ["name", "organization", "city", "zip_code", "email_domain", "ip_hash"]
     search_help_text = _(
         "Name, organization, city, ZIP, email domain or network hash; a full email address finds its signature."
@@ -78,7 +84,7 @@ class SignatureAdmin(admin.ModelAdmin):
     readonly_fields = [
         "campaign", "kind", "state", "name", "email", "email_domain", "zip_code", "city", "us_state", "organization",
         "organization_url", "role", "show_name", "wants_updates", "ip_hash", "created_at", "verified_at", "approved_at",
-        "emails_sent",
+        "emails_sent", "recorded_by",
     ]  # fmt: skip
     fields = readonly_fields
 
@@ -101,27 +107,35 @@ class SignatureAdmin(admin.ModelAdmin):
     def _done(self, request, count, singular, plural):
         self.message_user(request, ngettext(singular, plural, count) % {"count": count})
 
-    @admin.action(description=_("Approve the selected organizations"), permissions=["view"])
-    def approve(self, request, queryset):
-        self._done(request, services.approve_organizations(queryset), "%(count)d organization approved.",
-                   "%(count)d organizations approved.")  # fmt: skip
+    # The change form stays read-only (a save would write back a stale row), so the
+    # actions are gated on permissions of their own rather than has_change_permission.
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("signatures.change_signature")
 
-    @admin.action(description=_("Invalidate the selected signatures"), permissions=["view"])
+    def has_erase_permission(self, request):
+        return request.user.has_perm("signatures.erase_signature")
+
+    @admin.action(description=_("Approve the selected organizations"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        self._done(request, services.approve_organizations(queryset, actor=request.user),
+                   "%(count)d organization approved.", "%(count)d organizations approved.")  # fmt: skip
+
+    @admin.action(description=_("Invalidate the selected signatures"), permissions=["moderate"])
     def invalidate(self, request, queryset):
-        self._done(request, services.invalidate(queryset), "%(count)d signature invalidated.",
+        self._done(request, services.invalidate(queryset, actor=request.user), "%(count)d signature invalidated.",
                    "%(count)d signatures invalidated.")  # fmt: skip
 
-    @admin.action(description=_("Flag the selected signatures (stop counting them)"), permissions=["view"])
+    @admin.action(description=_("Flag the selected signatures (stop counting them)"), permissions=["moderate"])
     def flag(self, request, queryset):
-        self._done(request, services.flag(queryset), "%(count)d signature flagged.", "%(count)d signatures flagged.")
+        self._done(request, services.flag(queryset, actor=request.user), "%(count)d signature flagged.",
+                   "%(count)d signatures flagged.")  # fmt: skip
 
-    @admin.action(description=_("Unflag the selected signatures"), permissions=["view"])
+    @admin.action(description=_("Unflag the selected signatures"), permissions=["moderate"])
     def unflag(self, request, queryset):
-        self._done(
-            request, services.unflag(queryset), "%(count)d signature unflagged.", "%(count)d signatures unflagged."
-        )
+        self._done(request, services.unflag(queryset, actor=request.user), "%(count)d signature unflagged.",
+                   "%(count)d signatures unflagged.")  # fmt: skip
 
-    @admin.action(description=_("Erase the selected signers' data (withdraw on their behalf)"), permissions=["view"])
+    @admin.action(description=_("Erase the selected signers' data (withdraw on their behalf)"), permissions=["erase"])
     def erase(self, request, queryset):
-        erased = sum(services.withdraw(pk) is services.Outcome.DONE for pk in queryset.values_list("pk", flat=True))
+        erased = services.erase(queryset, actor=request.user)
         self._done(request, erased, "%(count)d signature erased.", "%(count)d signatures erased.")

@@ -3,6 +3,10 @@
 `update_counts` (run by the worker every second) folds rows whose counted
 flag disagrees with their state into the Count table in one transaction;
 `recount` rebuilds the table from the signatures themselves.
+
+The counted rows are also what partners see through the API (models.PARTNER_VISIBLE):
+a row entering them gets a new modified_at (for partners' incremental sync),
+and a row leaving them leaves a DeletedSignature (a tombstone) for their next sync.
 """
 
 from collections import Counter
@@ -11,8 +15,9 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count as CountOf
 from django.db.models import F, Q, Sum
+from django.utils import timezone
 
-from .models import Count, Signature
+from .models import Count, DeletedSignature, Signature
 from .states import State
 
 BATCH = 20_000
@@ -58,27 +63,39 @@ def update_counts(batch: int = BATCH) -> int:
         # A counted row stops counting only by leaving the verified state (checks and
         # approvals are never undone), which keeps this on the sig_to_uncount index.
         to_remove = list(
-            Signature.objects.filter(~Q(state=State.VERIFIED), counted=True).order_by().values_list(*fields)[:batch]
+            Signature.objects.filter(~Q(state=State.VERIFIED), counted=True)
+            .order_by()
+            .values_list(*fields, "public_id", "person_id")[:batch]
         )
         if not to_add and not to_remove:
             return 0
         deltas = Counter()
         for _pk, campaign_id, kind, us_state in to_add:
             deltas[campaign_id, kind, us_state] += 1
-        for _pk, campaign_id, kind, us_state in to_remove:
+        for _pk, campaign_id, kind, us_state, _public_id, _person_id in to_remove:
             deltas[campaign_id, kind, us_state] -= 1
         for (campaign_id, kind, us_state), delta in deltas.items():
             if delta and not Count.objects.filter(campaign_id=campaign_id, kind=kind, us_state=us_state).update(
                 total=F("total") + delta
             ):
                 Count.objects.create(campaign_id=campaign_id, kind=kind, us_state=us_state, total=delta)
+        now = timezone.now()
         for ids in _chunks([row[0] for row in to_add]):
-            Signature.objects.filter(pk__in=ids).update(counted=True)
+            Signature.objects.filter(pk__in=ids).update(counted=True, modified_at=now)
         for ids in _chunks([row[0] for row in to_remove]):
-            Signature.objects.filter(pk__in=ids).update(counted=False)
+            Signature.objects.filter(pk__in=ids).update(counted=False, modified_at=now)
+        _leave_tombstones(to_remove, now)
         # Withdrawn rows were kept only to be subtracted; now they can go.
         Signature.objects.filter(state=State.WITHDRAWN, counted=False).delete()
     return len(to_add) + len(to_remove)
+
+
+def _leave_tombstones(rows, now) -> None:
+    """Rows partners could see and no longer can: they delete their copies on their next sync."""
+    DeletedSignature.objects.bulk_create(
+        (DeletedSignature(campaign_id=row[1], public_id=row[-2], person_id=row[-1], deleted_at=now) for row in rows),
+        batch_size=1000,
+    )
 
 
 def _counted_buckets() -> list[dict]:
@@ -99,8 +116,11 @@ def recount() -> dict:
     """Rebuild every counter from the signatures, exactly; returns {campaign_id: total}."""
     with transaction.atomic():
         _lock()
-        Signature.objects.filter(COUNTABLE, counted=False).update(counted=True)
-        Signature.objects.filter(~Q(COUNTABLE), counted=True).update(counted=False)
+        now = timezone.now()
+        Signature.objects.filter(COUNTABLE, counted=False).update(counted=True, modified_at=now)
+        leaving = Signature.objects.filter(~Q(COUNTABLE), counted=True)
+        _leave_tombstones(leaving.order_by().values_list("pk", "campaign_id", "public_id", "person_id").iterator(), now)
+        leaving.update(counted=False, modified_at=now)
         Signature.objects.filter(state=State.WITHDRAWN, counted=False).delete()
         buckets = _counted_buckets()
         Count.objects.all().delete()

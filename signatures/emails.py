@@ -9,6 +9,7 @@ needed.
 
 import hashlib
 import hmac
+import uuid
 
 from django.conf import settings
 
@@ -32,3 +33,14 @@ def domain_of(email: str) -> str:
 def email_hash(email: str) -> str:
     key = hmac.new(settings.SECRET_KEY.encode(), b"email-hash-v1", hashlib.sha256).digest()
     return hmac.new(key, canonical(email).encode(), hashlib.sha256).hexdigest()
+
+
+def person_id(digest: str) -> uuid.UUID:
+    """The public identifier of the person behind an email hash (the partner API's people).
+
+    Derived, not stored apart, so the same address gets the same person on every
+    campaign; derived from the keyed hash, so no one without our key can compute
+    it from an address.
+    """
+    raw = hashlib.sha256(b"person-v1:" + digest.encode()).digest()[:16]
+    return uuid.UUID(bytes=raw, version=4)

@@ -9,6 +9,8 @@ from django.db.models.sql.constants import MULTI
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from audit import services as audit
+
 from .models import Campaign, Signature
 from .states import State
 
@@ -26,18 +28,8 @@ COLUMNS = [
     ("wants_updates", "wants_updates"),
     ("email_if_wants_updates", "email"),
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize(value) -> str:
-    """Spreadsheets run cells that start like a formula: make them plain text."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-FORMULA_CHARS = frozenset("".join(FORMULA_STARTS))
+# Spreadsheets run cells that start like a formula: those cells get a leading ' (plain text).
+FORMULA_CHARS = frozenset("=+-@\t\r")
 BOOL_TEXT = {True: "True", False: "False", None: ""}  # SQLite hands back 1 and 0, which are the same keys
 CHUNK = 5000
 
@@ -85,12 +77,6 @@ def _chunks(campaign: Campaign):
         ]
 
 
-def rows(campaign: Campaign):
-    yield [header for header, _ in COLUMNS]
-    for chunk in _chunks(campaign):
-        yield from chunk
-
-
 def _csv_bytes(campaign: Campaign):
     """The CSV in blocks of CHUNK rows: constant memory, and one write per block rather than per row."""
     buffer = io.StringIO()
@@ -105,7 +91,9 @@ def _csv_bytes(campaign: Campaign):
         yield buffer.getvalue().encode()
 
 
-def csv_response(campaign: Campaign) -> StreamingHttpResponse:
+def csv_response(campaign: Campaign, *, actor) -> StreamingHttpResponse:
+    """The download; the history records who handed on the signers' data, and when."""
+    audit.record(actor, "signatures.export", campaign)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(_csv_bytes(campaign), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-signatures-{stamp}.csv"'

@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import no_html, single_line
@@ -24,6 +25,16 @@ def text_field(label, max_length, required=True, **kwargs):
         },
         **kwargs,
     )
+
+
+def email_partners(campaign) -> list[tuple[int, str]]:
+    """The partners a signer may share their email with, as (id, name); cached like the campaign (views.get_campaign)."""
+    key = f"campaign-email-partners:{campaign.pk}"
+    partners = cache.get(key)
+    if partners is None:
+        partners = list(campaign.email_partners.order_by("name").values_list("pk", "name"))
+        cache.set(key, partners, 5)
+    return partners
 
 
 class SignForm(forms.Form):
@@ -65,6 +76,11 @@ class SignForm(forms.Form):
             self.fields["zip_code"].required = False
             self.fields["zip_code"].help_text = _("Five digits.")
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        # One unticked choice per partner organization that may receive signers' emails (the partner API).
+        for pk, name in email_partners(campaign):
+            self.fields[f"share_{pk}"] = forms.BooleanField(
+                label=_("Share my email with %(organization)s") % {"organization": name}, required=False
+            )
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -84,6 +100,10 @@ class SignForm(forms.Form):
 
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+    def share_with(self) -> list[int]:
+        """The partner organizations (ids) whose box the signer ticked."""
+        return [int(name[6:]) for name, value in self.cleaned_data.items() if name.startswith("share_") and value]
 
     def signature_fields(self) -> dict:
         data = self.cleaned_data

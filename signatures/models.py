@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -39,6 +41,19 @@ class Campaign(models.Model):
         _("organizations can sign"), default=False, help_text=_("Organizations' signatures appear once approved.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # For the partner API (the api app): a stable public identifier, and when it last changed.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    modified_at = models.DateTimeField(auto_now=True)
+    email_partners = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="email_campaigns",
+        verbose_name=_("partners signers may share their email with"),
+        help_text=_(
+            "Each one adds an unticked choice \"Share my email with <organization>\" to the form. "
+            "A partner's API token sees only the addresses of signers who ticked its box."
+        ),
+    )
 
     objects = CampaignQuerySet.as_manager()
 
@@ -60,6 +75,12 @@ class Campaign(models.Model):
     def accepting_signatures(self, now=None) -> bool:
         now = now or timezone.now()
         return self.published and self.is_open and (self.closes_at is None or now < self.closes_at)
+
+
+# The signatures partners see: the counted ones (see counting.py). A counted row that is no
+# longer verified (withdrawn, flagged, invalidated) is hidden at once, and leaves a
+# DeletedSignature when the counters next run.
+PARTNER_VISIBLE = Q(counted=True, state=State.VERIFIED)
 
 
 class Signature(models.Model):
@@ -94,6 +115,8 @@ class Signature(models.Model):
     role = models.CharField(_("role"), max_length=100, blank=True)
     show_name = models.BooleanField(_("name shown publicly"), default=False)
     wants_updates = models.BooleanField(_("wants updates"), default=False)
+    # The language of the page they signed on: updates reach them in it (the updates app).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     ip_hash = models.CharField(_("network hash"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("signed at"), default=timezone.now)
@@ -110,11 +133,31 @@ class Signature(models.Model):
     pow_salt = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
     network_listed = models.CharField(_("network on a list"), max_length=5, blank=True, help_text=_("allow or block"))
     flag_reason = models.CharField(_("why flagged"), max_length=200, blank=True)
+    # For partners (the api app). The public identifier never changes; the person id is derived
+    # from the keyed email hash (emails.person_id), so one person's signatures share it.
+    # modified_at moves whenever the row enters or leaves what partners see (counting.py).
+    public_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    person_id = models.UUIDField(null=True, editable=False)
+    modified_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recorded_signatures",
+        verbose_name=_("recorded by partner"),
+        help_text=_("The partner organization that sent this signature through the API."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
+        # Beyond view and change: erasing a signer and handing on their data need their own grant.
+        permissions = [
+            ("erase_signature", _("Can erase a signer's data")),
+            ("export_signature", _("Can export signatures as CSV")),
+        ]
         constraints = [
             # One signature per address per campaign, enforced by the database
             # so that two simultaneous submissions cannot both get in.
@@ -131,6 +174,11 @@ class Signature(models.Model):
             models.Index(
                 fields=["campaign"], condition=Q(counted=True) & ~Q(state=State.VERIFIED), name="sig_to_uncount"
             ),
+            # What partners page through (the api app): partial, so signing never writes them.
+            models.Index(fields=["campaign", "id"], condition=PARTNER_VISIBLE, name="sig_api_list"),
+            models.Index(fields=["campaign", "modified_at", "id"], condition=PARTNER_VISIBLE, name="sig_api_modified"),
+            models.Index(fields=["public_id"], condition=PARTNER_VISIBLE, name="sig_api_public_id"),
+            models.Index(fields=["person_id"], condition=PARTNER_VISIBLE, name="sig_api_person"),
         ]
 
     def __str__(self):
@@ -174,3 +222,39 @@ class Count(models.Model):
 
     def __str__(self):
         return f"{self.campaign_id}/{self.kind}/{self.us_state}: {self.total}"
+
+
+class EmailShare(models.Model):
+    """A signer ticked "Share my email with <organization>" (or that partner recorded the signature)."""
+
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="email_shares")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="email_shares")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["signature", "organization"], name="one_share_per_partner")]
+        verbose_name = _("email shared with a partner")
+        verbose_name_plural = _("emails shared with partners")
+
+    def __str__(self):
+        return f"{self.signature_id} -> {self.organization_id}"
+
+
+class DeletedSignature(models.Model):
+    """A tombstone: a signature partners could see is gone (withdrawn, erased, invalidated or flagged).
+
+    Partners fetch these on their next sync and delete their copy. No personal
+    data: the public identifiers only. Kept TOMBSTONE_DAYS (purge.py).
+    """
+
+    public_id = models.UUIDField(editable=False)
+    person_id = models.UUIDField(null=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deleted_signatures")
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "deleted_at", "id"], name="deleted_sig_sync")]
+        verbose_name = _("deleted signature")
+        verbose_name_plural = _("deleted signatures")
+
+    def __str__(self):
+        return str(self.public_id)

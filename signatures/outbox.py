@@ -8,20 +8,29 @@ hundreds of emails a second (see bench/).
 
 import logging
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from pages.models import SiteSettings
 
-from . import services, tokens
+from . import receipts, services, tokens
 from .models import Signature
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+
+
+def _receipt_url(signature_id: int) -> str:
+    """The page where a signer checks a delivery holds their signature (the delivery app's), with their code."""
+    try:
+        return f"{settings.SITE_URL}{reverse('delivery:check')}?{urlencode({'code': receipts.code_for(signature_id)})}"
+    except NoReverseMatch:
+        return ""
 
 
 def build_message(signature: Signature, site) -> EmailMessage:
@@ -36,14 +45,15 @@ def build_message(signature: Signature, site) -> EmailMessage:
         "withdraw_url": settings.SITE_URL
         + reverse("signatures:withdraw", args=[tokens.make(signature.pk, "withdraw")]),
         "campaign_url": settings.SITE_URL + signature.campaign.get_absolute_url(),
+        "receipt_code": receipts.code_for(signature.pk),
+        "receipt_url": _receipt_url(signature.pk),
     }
     name = "confirm" if signature.email_due == Signature.Email.CONFIRM else "already"
     subject = render_to_string(f"signatures/emails/{name}_subject.txt", context).strip()
     body = render_to_string(f"signatures/emails/{name}_body.txt", context)
-    message = EmailMessage(subject=" ".join(subject.split()), body=body, to=[signature.email])
-    # Lets mail clients offer a one-click "unsubscribe" that withdraws (RFC 2369).
-    message.extra_headers["List-Unsubscribe"] = f"<{context['withdraw_url']}>"
-    return message
+    # A transactional email: no List-Unsubscribe, since a mail client's "unsubscribe" must never
+    # withdraw a signature. Withdrawing is the explicit link in the text; updates carry their own header.
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[signature.email])
 
 
 def deliver_due_emails(batch: int = BATCH) -> int:

@@ -13,12 +13,14 @@ import threading
 from contextlib import contextmanager
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from audit import services as audit
+
 from . import states
-from .emails import domain_of, email_hash
-from .models import Campaign, Signature
+from .emails import domain_of, email_hash, person_id
+from .models import Campaign, EmailShare, Signature
 from .states import State
 
 logger = logging.getLogger(__name__)
@@ -86,29 +88,39 @@ def _insert(signature: Signature) -> Signature:
     return signature
 
 
-def sign(campaign: Campaign, *, email: str, ip_hash: str = "", pow_salt: str | None = None, **fields) -> Signature | None:
+def _new_signature(campaign: Campaign, email: str, **fields) -> Signature:
+    digest = email_hash(email)
+    fields.setdefault("email_due", Signature.Email.CONFIRM)
+    return Signature(
+        campaign=campaign, email=email, email_hash=digest, email_domain=domain_of(email), person_id=person_id(digest), **fields
+    )
+
+
+def _insert_with_shares(signature: Signature, share_with) -> Signature:
+    """The INSERT, and the signer's "share my email with" choices, in one transaction."""
+    with one_sqlite_writer(), transaction.atomic():
+        _insert(signature)
+        if share_with:
+            EmailShare.objects.bulk_create(EmailShare(signature=signature, organization_id=pk) for pk in share_with)
+    return signature
+
+
+def sign(
+    campaign: Campaign, *, email: str, ip_hash: str = "", pow_salt: str | None = None, share_with=(), **fields
+) -> Signature | None:
     """Record a signature and queue its confirmation email; one INSERT.
 
     A second submission with the same address creates nothing: it queues the
     confirmation again (while pending) or an "already signed" note. The caller
     shows the same reply either way, so the form reveals nothing. Returns the
-    new row, or None for a duplicate.
+    new row, or None for a duplicate. `share_with`: the partner organizations
+    (ids) the signer asked us to share their email with; a duplicate's choices
+    are ignored, as anyone can type someone else's address.
     """
-    digest = email_hash(email)
+    signature = _new_signature(campaign, email, ip_hash=ip_hash, pow_salt=pow_salt, proof_of_work=pow_salt is not None, **fields)
+    digest = signature.email_hash
     try:
-        signature = Signature(
-            campaign=campaign,
-            email=email,
-            email_hash=digest,
-            email_domain=domain_of(email),
-            ip_hash=ip_hash,
-            pow_salt=pow_salt,
-            proof_of_work=pow_salt is not None,
-            email_due=Signature.Email.CONFIRM,
-            **fields,
-        )
-        with one_sqlite_writer(), transaction.atomic():
-            return _insert(signature)
+        return _insert_with_shares(signature, share_with)
     except IntegrityError:
         if pow_salt is not None and Signature.objects.filter(pow_salt=pow_salt).exists():
             raise ReplayedProof from None
@@ -127,6 +139,33 @@ def _remind(campaign: Campaign, digest: str, email: str) -> None:
     existing.filter(verified_at__isnull=False, state__in=[State.VERIFIED, State.FLAGGED]).update(
         email=email, email_due=Signature.Email.ALREADY
     )
+
+
+def record_for_partner(
+    campaign: Campaign, *, email: str, partner_id: int, confirmed: bool, **fields
+) -> tuple[Signature | None, bool]:
+    """A partner organization sends a signature through the API: the form's path, with its name on the row.
+
+    The email is shared with that partner (it gave it to us). Unless `confirmed`
+    (the partner ran its own double opt-in), the person gets our confirmation
+    email and the signature counts only once they confirm. The abuse checks run
+    on it like on any other. Returns (the row, created); for a duplicate, the
+    existing row (confirmed now if the partner vouches for it), or None if it
+    vanished meanwhile.
+    """
+    extra = {"state": State.VERIFIED, "verified_at": timezone.now(), "email_due": ""} if confirmed else {}
+    signature = _new_signature(campaign, email, recorded_by_id=partner_id, **fields, **extra)
+    try:
+        _insert_with_shares(signature, [partner_id])
+    except IntegrityError:
+        existing = Signature.objects.filter(campaign=campaign, email_hash=signature.email_hash).first()
+        if existing is not None and confirmed:
+            confirm(existing.pk)
+            existing.refresh_from_db()
+        elif existing is not None:
+            _remind(campaign, signature.email_hash, email)
+        return existing, False
+    return signature, True
 
 
 class Outcome(enum.Enum):
@@ -152,8 +191,9 @@ def confirm(signature_id: int) -> Outcome:
 
 
 def _forget_address_if_unneeded(rows: Q) -> None:
-    """Keep the address only for someone who asked for updates or has an email on its way."""
-    Signature.objects.filter(rows, verified_at__isnull=False, wants_updates=False, email_due="").update(email=None)
+    """Keep the address only for someone who asked for updates, shares it with a partner, or has an email on its way."""
+    shared = Exists(EmailShare.objects.filter(signature=OuterRef("pk")))
+    Signature.objects.filter(rows, ~shared, verified_at__isnull=False, wants_updates=False, email_due="").update(email=None)
 
 
 ERASED = {
@@ -179,31 +219,61 @@ def withdraw(signature_id: int) -> Outcome:
         rows = Signature.objects.filter(pk=signature_id, state__in=states.CAN_WITHDRAW)
         if rows.filter(counted=False).delete()[0]:
             return Outcome.DONE
-        # Counted: keep an anonymous row (its US state only) until the counters subtract it.
+        # Counted: keep an anonymous row (its US state and public identifiers) until the counters
+        # subtract it and leave partners a tombstone (counting.py).
         if rows.update(state=State.WITHDRAWN, **ERASED):
+            EmailShare.objects.filter(signature_id=signature_id).delete()
             return Outcome.DONE
     return Outcome.GONE
 
 
-def invalidate(queryset) -> int:
-    """Organizers strike signatures out (fraud, duplicates by hand); returns how many."""
-    return queryset.filter(state__in=states.CAN_INVALIDATE).update(state=State.INVALIDATED, email_due="")
+def erase(queryset, *, actor) -> int:
+    """An organizer erases signers' data on their request (as if each had withdrawn); returns how many."""
+    with transaction.atomic():
+        erased = sum(withdraw(pk) is Outcome.DONE for pk in queryset.values_list("pk", flat=True))
+        _record(actor, "signatures.erase", erased)
+    return erased
 
 
-def flag(queryset) -> int:
+def invalidate(queryset, *, actor) -> int:
+    """Organizers strike signatures out (fraud, duplicates by hand); returns how many.
+
+    `actor` is the organizer, recorded in the history; None when the caller
+    records the action itself (a bulk invalidation) or no one acts.
+    """
+    with transaction.atomic():
+        done = queryset.filter(state__in=states.CAN_INVALIDATE).update(state=State.INVALIDATED, email_due="")
+        _record(actor, "signatures.invalidate", done)
+    return done
+
+
+def flag(queryset, *, actor) -> int:
     """Silently stop counting: the signer still sees a normal confirmation."""
-    return queryset.filter(state__in=states.CAN_FLAG).update(state=State.FLAGGED)
+    with transaction.atomic():
+        done = queryset.filter(state__in=states.CAN_FLAG).update(state=State.FLAGGED)
+        _record(actor, "signatures.flag", done)
+    return done
 
 
-def unflag(queryset) -> int:
-    confirmed = queryset.filter(state=State.FLAGGED, verified_at__isnull=False).update(state=State.VERIFIED)
-    return confirmed + queryset.filter(state=State.FLAGGED, verified_at__isnull=True).update(state=State.PENDING)
+def unflag(queryset, *, actor) -> int:
+    with transaction.atomic():
+        done = queryset.filter(state=State.FLAGGED, verified_at__isnull=False).update(state=State.VERIFIED)
+        done += queryset.filter(state=State.FLAGGED, verified_at__isnull=True).update(state=State.PENDING)
+        _record(actor, "signatures.unflag", done)
+    return done
 
 
-def approve_organizations(queryset) -> int:
-    return queryset.filter(kind=Signature.Kind.ORGANIZATION, approved_at__isnull=True).update(
-        approved_at=timezone.now()
-    )
+def approve_organizations(queryset, *, actor) -> int:
+    with transaction.atomic():
+        done = queryset.filter(kind=Signature.Kind.ORGANIZATION, approved_at__isnull=True).update(approved_at=timezone.now())
+        _record(actor, "signatures.approve", done)
+    return done
+
+
+def _record(actor, action: str, rows: int) -> None:
+    """History for an organizer's action on many rows: who, what, how many (not whose: that would keep erased data)."""
+    if actor is not None:
+        audit.record(actor, action, Signature, rows=rows)
 
 
 def record_email_sent(ids: list[int], kind: str) -> None:
@@ -211,3 +281,13 @@ def record_email_sent(ids: list[int], kind: str) -> None:
     rows = Signature.objects.filter(pk__in=ids, email_due=kind)
     rows.update(email_due="", emails_sent=F("emails_sent") + 1)
     _forget_address_if_unneeded(Q(pk__in=ids))
+
+
+def stop_updates(rows: Q) -> int:
+    """These signers want no more updates (unsubscribed, or their address bounced); returns how many stopped.
+
+    The address goes with them unless an email is still owed; the signature stays and still counts.
+    """
+    stopped = Signature.objects.filter(rows, wants_updates=True).update(wants_updates=False)
+    _forget_address_if_unneeded(rows)
+    return stopped

@@ -1,9 +1,9 @@
-from django.contrib.sitemaps import Sitemap
+from core.sitemaps import BilingualSitemap
 
 from .models import Campaign
 
 
-class CampaignSitemap(Sitemap):
+class CampaignSitemap(BilingualSitemap):
     changefreq = "hourly"
 
     def items(self):

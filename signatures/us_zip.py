@@ -31,6 +31,3 @@ def lookup(zip_code: str) -> tuple[str, str] | None:
     """(city, state) for a 5-digit ZIP (or ZIP+4), or None when it does not exist."""
     return _table().get(zip_code.strip()[:5])
 
-
-def warm() -> None:
-    _table()

@@ -4,7 +4,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.module_loading import import_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -80,6 +83,8 @@ def sign(request, kind, slug):
                 ip_hash=ip_hash(ip),
                 pow_salt=pow_salt,
                 network_listed=lists.network_mark(ip),
+                share_with=form.share_with(),
+                language=get_language() or "",
                 **form.signature_fields(),
             )
         except (pow.Invalid, services.ReplayedProof):
@@ -155,7 +160,9 @@ def confirm(request, token):
         outcome = services.confirm(signature_id)
         if outcome is services.Outcome.GONE:
             return render(request, "signatures/gone.html", status=404)
-        return redirect("signatures:confirmed", kind=signature.campaign.kind, slug=signature.campaign.slug)
+        # The ZIP lets the thank-you page point to the nearest local fight (settings.SIGNATURE_THANKS_EXTRAS).
+        url = reverse("signatures:confirmed", kwargs={"kind": signature.campaign.kind, "slug": signature.campaign.slug})
+        return redirect(f"{url}?zip={signature.zip_code[:5]}" if signature.zip_code else url)
     already = signature.verified_at is not None
     return render(request, "signatures/confirm.html", {"signature": signature, "campaign": signature.campaign, "already": already})
 
@@ -166,8 +173,19 @@ def confirmed(request, kind, slug):
     return render(
         request,
         "signatures/confirmed.html",
-        {"campaign": campaign, "share_url": settings.SITE_URL + campaign.get_absolute_url()},
+        {
+            "campaign": campaign,
+            "share_url": settings.SITE_URL + campaign.get_absolute_url(),
+            "next_steps": thanks_extras(request, request.GET.get("zip", "")),
+        },
     )
+
+
+def thanks_extras(request, zip_code: str) -> list[str]:
+    """What other apps suggest after signing (settings.SIGNATURE_THANKS_EXTRAS), by the signer's ZIP."""
+    zip_code = zip_code[:5] if zip_code[:5].isdigit() else ""
+    sections = (import_string(path)(request, zip_code) for path in settings.SIGNATURE_THANKS_EXTRAS)
+    return [mark_safe(html) for html in sections if html]  # noqa: S308 - rendered by templates with autoescape
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -21,7 +21,7 @@ def test_the_benchmark_suite_runs_end_to_end(tmp_path):
     if shutil.which("wrk") is None:
         if os.environ.get("CI") == "true":
             pytest.fail("wrk is missing: .ci/run installs it (apt-get install -y wrk)")
-        pytest.skip("wrk is not installed (apt-get install -y wrk); CI installs it and runs this test")
+        pytest.skip("the benchmark smoke test needs wrk, which needs root to install: sudo apt-get install -y wrk")
     db = "postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     out = subprocess.run(

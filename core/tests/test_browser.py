@@ -50,9 +50,9 @@ def _missing_tools() -> list[str]:
     except ImportError:
         missing.append("the playwright Python package (pip install -r requirements-test.txt)")
     if not os.path.exists(CHROMIUM):
-        missing.append(f"{CHROMIUM} (apt-get install chromium)")
+        missing.append(f"{CHROMIUM} (sudo apt-get install -y chromium)")
     if not AXE.exists():
-        missing.append(f"{AXE.relative_to(settings.BASE_DIR)} (npm install --no-save axe-core@4)")
+        missing.append(f"{AXE.relative_to(settings.BASE_DIR)} (make test installs it where npm is installed)")
     return missing
 
 

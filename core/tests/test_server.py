@@ -50,7 +50,7 @@ def echo(environ, start_response):
 
 
 def front(app=echo, **kwargs):
-    return WSGIInThreads(app, **{"threads": 2, "body_timeout": 2, "max_body": 1000, **kwargs})
+    return WSGIInThreads(app, **{"threads": 2, "body_timeout": 2, "min_rate": 1000, "max_body": 1000, **kwargs})
 
 
 def test_the_app_gets_the_whole_body_sent_in_pieces_and_its_true_length():
@@ -72,6 +72,23 @@ def test_a_body_that_does_not_arrive_in_time_is_refused_before_it_reaches_the_ap
     status, _, body = serve(front(app, body_timeout=0.5), scope(), drip, delay=0.1)
     assert status == 408 and b"did not arrive in time" in body
     assert called == []
+
+
+def test_a_large_upload_at_a_steady_pace_may_take_longer_than_the_base_deadline():
+    seen = {}
+
+    def app(environ, start_response):
+        seen["on_disk"] = environ["wsgi.input"]._rolled  # SpooledTemporaryFile moved to disk
+        seen["body"] = environ["wsgi.input"].read()
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    # 3 MB in 30 pieces over 1.5 s: past the 0.5 s base deadline, but well above 100 kB/s.
+    piece = b"x" * 100_000
+    parts = [{"type": "http.request", "body": piece, "more_body": True}] * 29 + [{"type": "http.request", "body": piece}]
+    status, _, _ = serve(front(app, body_timeout=0.5, min_rate=100_000, max_body=10**7), scope(), parts, delay=0.05)
+    assert status == 200
+    assert seen["body"] == piece * 30 and seen["on_disk"]  # past 1 MB it waited in a temporary file, not in memory
 
 
 def test_a_body_over_the_limit_is_refused_whether_announced_or_not():

@@ -108,3 +108,10 @@ def test_the_access_log_names_no_one(proxy):
     assert "GET / 200" in log
     for personal in ("127.0.0.1", "Visitor-Agent", "ref.example", "private-search-term"):
         assert personal not in log
+
+
+def test_nginx_caps_bodies_except_the_admins_uploads(proxy):
+    big = b"x" * (11 * 1024 * 1024)
+    assert get(proxy, "POST", PETITION + "sign/", body=big, timeout=30)[0] == 413
+    # The admin takes an organizer's alert export: the body reaches the app (which wants a CSRF token here).
+    assert get(proxy, "POST", "/admin/login/", body=big, timeout=30)[0] == 403

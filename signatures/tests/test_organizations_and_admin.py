@@ -3,9 +3,9 @@ import io
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from signatures import counting
-from signatures.export import neutralize
 from signatures.models import Signature
 
 from .conftest import count_of, link_in, run_worker, sign
@@ -115,14 +115,19 @@ def test_the_export_needs_an_organizer(client, petition):
     assert client.get(f"/admin/signatures/campaign/{petition.pk}/export/").status_code == 302
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
-def test_every_formula_start_is_neutralized(value):
-    assert neutralize(value).startswith("'")
-
-
-def test_plain_values_are_left_alone():
-    assert neutralize("Ana") == "Ana"
-    assert neutralize(None) == ""
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_neutralized_in_every_text_column(admin_client, letter, start):
+    text = {"name": "N", "organization": "O", "role": "R", "organization_url": "U", "city": "C", "zip_code": "Z"}
+    Signature.objects.create(
+        campaign=letter, kind="organization", state="verified", verified_at=timezone.now(), email_hash="h",
+        email=f"{start}e@example.org", wants_updates=True, us_state=f"{start}S", **{k: f"{start}{v}" for k, v in text.items()},
+    )  # fmt: skip
+    Signature.objects.create(campaign=letter, state="verified", verified_at=timezone.now(), email_hash="i", name="Plain -1")
+    response = admin_client.get(f"/admin/signatures/campaign/{letter.pk}/export/")
+    formula, plain = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode(), newline=""))
+    for column in ["name", "organization", "role", "organization_url", "city", "state", "zip", "email_if_wants_updates"]:
+        assert formula[column].startswith(f"'{start}"), (column, formula[column])
+    assert plain["name"] == "Plain -1"
 
 
 def test_an_organizer_erases_a_signer_on_request(client, admin_client, petition, mailoutbox):

@@ -21,7 +21,9 @@ def test_a_supporter_signs_confirms_is_counted_listed_and_can_withdraw(client, p
     assert email.to == ["ana@example.org"]
     assert email.subject == "Please confirm your signature: Stop it"
     confirm_url, withdraw_url = link_in(email, "confirm"), link_in(email, "withdraw")
-    assert email.extra_headers["List-Unsubscribe"].endswith(withdraw_url + ">")
+    # Transactional: a mail client's "unsubscribe" button must not withdraw the signature.
+    assert "List-Unsubscribe" not in email.extra_headers
+    assert "List-Unsubscribe" not in email.message()
 
     # Opening the link only shows a button (mail scanners fetch links).
     page = client.get(confirm_url)
@@ -144,3 +146,11 @@ def test_the_page_maps_confirmed_signatures_by_state(client, petition, mailoutbo
 def test_the_sitemap_lists_published_campaigns(client, petition, letter):
     xml = client.get("/sitemap.xml").content.decode()
     assert "/petition/p/" in xml and "/letter/l/" in xml
+
+
+def test_the_signature_keeps_the_language_it_was_signed_in(client, petition):
+    data = {"signer": "individual", "name": "Ana Ruiz", "email": "ana@example.org", "zip_code": "60614"}
+    # The language is the page's (Spanish under /es/), never guessed from Accept-Language.
+    client.post("/es/petition/p/sign/", data, HTTP_ACCEPT_LANGUAGE="en")
+    client.post("/petition/p/sign/", {**data, "email": "bo@example.org"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert dict(Signature.objects.values_list("email", "language")) == {"ana@example.org": "es", "bo@example.org": "en"}

@@ -69,9 +69,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, batch, no_periodic, **options):
         jobs = [] if no_periodic else list(settings.PERIODIC_JOBS)
+        loops = [] if no_periodic else [import_string(path) for path in getattr(settings, "WORKER_LOOPS", [])]
         stop = threading.Event()
         if not batch and jobs:
             threading.Thread(target=run_periodic_jobs, args=(jobs, stop), daemon=True, name="periodic").start()
+        # Not daemons: on shutdown each loop finishes what it is doing (e.g. the email in flight).
+        threads = [] if batch else [threading.Thread(target=loop, args=(stop,), name=loop.__module__) for loop in loops]
+        for thread in threads:
+            thread.start()
         worker = Worker(
             queue_names=["*"],
             excluded_queue_names=[],
@@ -83,8 +88,11 @@ class Command(BaseCommand):
             worker_id=get_random_string(32),
         )
         if batch:
+            stop.set()  # each loop does what is due, once
             for path, _ in jobs:
                 import_string(path)()
+            for loop in loops:
+                loop(stop)
             run_queued_tasks(worker)
             for path, _ in jobs:  # again, for what the tasks changed
                 import_string(path)()
@@ -94,3 +102,5 @@ class Command(BaseCommand):
             worker.run()
         finally:
             stop.set()
+            for thread in threads:
+                thread.join(timeout=60)
