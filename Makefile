@@ -9,6 +9,8 @@ export DEBUG ?= 1
 .PHONY: run test install install-test browser-tools lint serve worker bench clean
 WORKERS ?= 2
 BLOCKING_THREADS ?= 4
+# Requests a server process holds at once, waiting bodies included (granian: 512 by default).
+BACKPRESSURE ?= 2048
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,12 +46,13 @@ run: install
 	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT); status=$$?; \
 	stop_worker; exit $$status
 
-## make serve: the production server (set SECRET_KEY, ALLOWED_HOSTS, SITE_URL... first; see README)
+## make serve: the production server (set SECRET_KEY, ALLOWED_HOSTS, SITE_URL... first; see README and deploy/).
+## Bodies are read before a request takes one of the BLOCKING_THREADS (core/server.py); a killed worker is respawned.
 serve: install
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
-	DEBUG=0 $(BIN)/granian --interface wsgi --host $${HOST:-127.0.0.1} --port $(PORT) \
-	  --workers $(WORKERS) --blocking-threads $(BLOCKING_THREADS) --no-ws config.wsgi:application
+	DEBUG=0 SERVER_THREADS=$(BLOCKING_THREADS) $(BIN)/granian --interface asgi --host $${HOST:-127.0.0.1} --port $(PORT) \
+	  --workers $(WORKERS) --backpressure $(BACKPRESSURE) --respawn-failed-workers --respawn-interval 1 --no-ws config.asgi:application
 
 ## make worker: the background worker (emails, counts, purge), for production
 worker: install

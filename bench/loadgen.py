@@ -30,6 +30,7 @@ def run(
     threads: int = 2,
     pow_file: str = "",
     from_ip: str = "",
+    headers: dict[str, str] | None = None,
 ) -> dict:
     """Drive `base+path` for `seconds` (or until max_requests answers); returns the figures."""
     threads = max(1, min(threads, connections))
@@ -47,6 +48,8 @@ def run(
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s",
         "-s", str(SCRIPT), base + path,
     ]  # fmt: skip
+    for name, value in (headers or {}).items():  # GETs only: the sign requests build their own headers
+        cmd[1:1] = ["-H", f"{name}: {value}"]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60)
     lines = [line for line in out.stdout.splitlines() if line.startswith("BENCH_JSON ")]
     if out.returncode or not lines:

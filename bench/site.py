@@ -6,6 +6,7 @@ Makefile and nowhere else.
 """
 
 import os
+import random
 import re
 import shutil
 import signal
@@ -27,6 +28,17 @@ DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def free_port() -> int:
+    """A free port: from PORTS ("9400-9499") when set, so parallel runs on one machine keep to their ranges."""
+    if os.environ.get("PORTS"):
+        low, high = (int(n) for n in os.environ["PORTS"].split("-"))
+        for port in random.sample(range(low, high + 1), high - low + 1):
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        raise RuntimeError(f"no free port in {os.environ['PORTS']}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -170,6 +182,7 @@ class Site:
 
     # --- processes -------------------------------------------------------------
     make_args: list[str] = []  # e.g. ["WORKERS=3"]: the Makefile's own knobs, for experiments
+    ready_headers: dict[str, str] = {}  # e.g. X-Forwarded-Proto, for a site configured for HTTPS behind a proxy
 
     def start_server(self) -> None:
         log = open(self.dir / "server.log", "ab")  # noqa: SIM115 - closed with the process
@@ -187,11 +200,12 @@ class Site:
             if self.server.poll() is not None:
                 raise RuntimeError(f"server exited:\n{(self.dir / 'server.log').read_text()[-3000:]}")
             try:
-                with urllib.request.urlopen(self.base + PETITION, timeout=2) as r:  # noqa: S310 - http://127.0.0.1
+                ready = urllib.request.Request(self.base + PETITION, headers=self.ready_headers)  # noqa: S310
+                with urllib.request.urlopen(ready, timeout=2) as r:  # noqa: S310 - http://127.0.0.1
                     if r.status == 200:
                         # Each granian worker answers separately: a few requests warm both.
                         for _ in range(8):
-                            urllib.request.urlopen(self.base + PETITION, timeout=5).read()  # noqa: S310
+                            urllib.request.urlopen(ready, timeout=5).read()  # noqa: S310
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass

@@ -333,3 +333,14 @@ INSTALLED_APPS += ["evidence"]
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 PERIODIC_JOBS.append(("evidence.services.purge_uploads", 3600))  # unfinished uploads hold exact alert rows
 LOCAL_ACTION_PAGE_EXTRAS.append("evidence.hooks.fact_sheet_section")
+
+# --- Production server (config/asgi.py, core/server.py, deploy/) -----------------------
+# Threads running Django in each server process (`make serve` sets it from BLOCKING_THREADS).
+SERVER_THREADS = env.int("SERVER_THREADS", default=4)
+# A request's body is read whole before it takes one of those threads: a client dripping its body
+# holds nothing but a few bytes. It must arrive within REQUEST_BODY_TIMEOUT seconds plus one second
+# per REQUEST_BODY_MIN_RATE bytes received (a large upload at a decent pace goes on, a drip is cut:
+# 408), and be at most REQUEST_BODY_MAX_BYTES (413): the largest upload the admin takes, and its form.
+REQUEST_BODY_TIMEOUT = env.float("REQUEST_BODY_TIMEOUT", default=20)
+REQUEST_BODY_MIN_RATE = env.int("REQUEST_BODY_MIN_RATE", default=50_000)
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=EVIDENCE_MAX_UPLOAD_BYTES + 8 * 1024 * 1024)

@@ -13,6 +13,8 @@ class CoreConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from core import checks  # noqa: F401 - registers the settings checks
+
         from .http_cache import forget_public_pages
 
         for label in settings.PUBLIC_PAGE_MODELS:

@@ -9,9 +9,15 @@ of the 4 billion IPv4 addresses is brute-forced in minutes).
 import hashlib
 import hmac
 import ipaddress
+import re
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+# A hop as proxies write it: an address, "1.2.3.4:port" or "[2001:db8::1]:port". Nothing else.
+_HOP = re.compile(r"\[(?P<bracketed>[0-9A-Fa-f:.]+)\](?::\d{1,5})?|(?P<v4>[0-9.]+)(?::\d{1,5})?|(?P<v6>[0-9A-Fa-f:.]+)")
 
 
 @lru_cache(maxsize=1)
@@ -19,32 +25,71 @@ def _key(secret: str) -> bytes:
     return hmac.new(secret.encode(), b"ip-hash-v1", hashlib.sha256).digest()
 
 
+def parse_address(text: str) -> Address | None:
+    """The address in an X-Forwarded-For hop or REMOTE_ADDR, without its port; None for anything else.
+
+    Strict, because a hop hashed as written ("203.0.113.7:51234", junk) would
+    make every connection a network of its own and walk around the limits.
+    """
+    match = _HOP.fullmatch(text.strip())
+    if not match:
+        return None
+    try:
+        addr = ipaddress.ip_address(match["bracketed"] or match["v4"] or match["v6"])
+    except ValueError:
+        return None
+    if addr.version == 6 and addr.ipv4_mapped:
+        return addr.ipv4_mapped
+    return addr
+
+
+@lru_cache(maxsize=4)
+def _proxy_networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    try:
+        return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry.strip())
+    except ValueError as e:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES takes addresses and CIDR ranges (10.0.0.0/8): {e}") from None
+
+
+def trusted_proxy_networks():
+    return _proxy_networks(tuple(settings.TRUSTED_PROXIES))
+
+
+def _trusted(addr: Address, networks) -> bool:
+    return any(addr.version == net.version and addr in net for net in networks)
+
+
 def client_ip(request) -> str:
     """The client's address, believing X-Forwarded-For only from our own proxies.
 
     Anyone can send the header, so we walk it from the right and stop at the
-    first hop that is not a configured proxy.
+    first hop that is not one of our proxies (TRUSTED_PROXIES: addresses and
+    CIDR ranges). A hop that is not an address was written by a proxy we
+    trust but cannot read: the request counts as the proxy's own, so such
+    clients share one network's limits rather than getting one each.
     """
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = settings.TRUSTED_PROXIES
-    if not trusted or remote not in trusted:
-        return remote
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    remote = parse_address(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return ""
+    networks = trusted_proxy_networks()
+    if not networks or not _trusted(remote, networks):
+        return str(remote)
+    hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
     for hop in reversed(hops):
-        if hop not in trusted:
-            return hop
-    return remote
+        addr = parse_address(hop)
+        if addr is None:
+            return str(remote)
+        if not _trusted(addr, networks):
+            return str(addr)
+    return str(remote)
 
 
 def network_of(ip: str) -> str:
     """IPv6 clients rotate addresses inside their /64: limit the network, not the address."""
-    try:
-        addr = ipaddress.ip_address(ip)
-    except ValueError:
-        return ip
+    addr = parse_address(ip)
+    if addr is None:
+        return ""  # no address at all: one shared bucket, never a new one per spelling
     if addr.version == 6:
-        if addr.ipv4_mapped:
-            return str(addr.ipv4_mapped)
         return str(ipaddress.ip_network(f"{addr}/64", strict=False))
     return str(addr)
 
