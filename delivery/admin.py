@@ -7,13 +7,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.admin import AuditedAdmin
+
 from . import services
 from .forms import DeliveryForm
 from .models import Delivery
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(AuditedAdmin):
     """Organizers request a packet here; the worker builds it; the record is read-only but for its listing."""
 
     form = DeliveryForm

@@ -26,7 +26,7 @@ def _mb(size: int) -> str:
 
 
 @admin.register(AlertImport)
-class AlertImportAdmin(admin.ModelAdmin):
+class AlertImportAdmin(AuditedAdmin):
     list_display = ["file_name", "action", "status", "progress_rows", "created_at"]
     list_filter = ["status", "action"]
     search_fields = ["file_name", "action__city"]

@@ -110,7 +110,7 @@ class LetterActionAdmin(AuditedAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(AuditedAdmin):
     list_display = ["name", "action", "state", "resident", "unchanged", "city", "created_at", "confirmed_at"]
     list_filter = ["state", "resident", "unchanged", "action"]
     search_fields = ["name", "city", "zip_code"]
@@ -139,7 +139,7 @@ class LetterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Digest)
-class DigestAdmin(admin.ModelAdmin):
+class DigestAdmin(AuditedAdmin):
     list_display = ["official", "created_at", "letters", "sent_at", "attempts", "failed"]
     list_filter = ["official__action"]
     readonly_fields = ["official", "created_at", "letters", "sent_at", "attempts", "next_try_at", "failed"]

@@ -76,13 +76,13 @@ def test_a_withdrawn_signature_leaves_a_tombstone_for_the_next_sync(client, key,
 
 def test_struck_out_and_flagged_signatures_leave_tombstones_and_come_back_if_unflagged(client, key, petition):
     a, b = confirmed(petition, 2)
-    signature_services.invalidate(Signature.objects.filter(pk=a.pk))
-    signature_services.flag(Signature.objects.filter(pk=b.pk))
+    signature_services.invalidate(Signature.objects.filter(pk=a.pk), actor=None)
+    signature_services.flag(Signature.objects.filter(pk=b.pk), actor=None)
     run_worker()
     assert {t.public_id for t in DeletedSignature.objects.all()} == {a.public_id, b.public_id}
     url = f"/api/v2/petitions/{petition.public_id}/signatures"
     assert get(client, url, key).json()["_embedded"]["osdi:signatures"] == []
-    signature_services.unflag(Signature.objects.filter(pk=b.pk))
+    signature_services.unflag(Signature.objects.filter(pk=b.pk), actor=None)
     run_worker()
     assert [i["identifiers"][0] for i in get(client, url, key).json()["_embedded"]["osdi:signatures"]] == [
         f"action_network:{b.public_id}"
