@@ -25,7 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -165,7 +165,7 @@ def main(argv=None) -> int:
             client.get(url)  # served from the page cache
             timings.append((time.perf_counter() - t) * 1000)
     result = {
-        "when": datetime.now().isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "db": args.db,
         "rows": args.rows,
         "file_mb": round(sample.stat().st_size / 1e6, 1),
