@@ -222,3 +222,18 @@ def test_command_line_mistakes_are_explained(chicago, args, message):
         import_file(slug, name, *rest)
     assert message in str(caught.value)
     assert not AlertDataset.objects.exists()
+
+
+def test_values_from_the_file_are_escaped_on_the_page_and_neutralized_in_the_csv(client, chicago, tmp_path):
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text(
+        "DATE,INCIDENT_TYPE_DESCRIPTION,BEAT\n"
+        '01/05/2022 11:49:17 PM,<script>alert(1)</script>,"=HYPERLINK(""http://x"")"\n'
+        "01/06/2022 11:49:17 PM,SINGLE GUNSHOT,<b>712</b>\n"
+    )
+    import_file("chicago-il", str(hostile))
+    page = client.get("/local/chicago-il/facts/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>712</b>" not in page and "&lt;b&gt;712&lt;/b&gt;" in page  # in the bar chart's labels too
+    rows = list(csv.reader(io.StringIO(client.get("/local/chicago-il/facts/figures.csv").content.decode())))
+    assert ["alerts by beat (most alerted)", '\'=HYPERLINK("http://x")', "1", "0.5000"] in rows
