@@ -76,7 +76,7 @@ def _start(update: Update, now) -> int:
                 [update.pk, RecipientState.WAITING, next_try, *params],
             )
             count = cursor.rowcount
-    record("worker", "updates.update.started", update, rows=max(count, 0))
+    record("worker", "updates.update.recipients_fixed", update, rows=max(count, 0))
     return 1
 
 
@@ -150,7 +150,7 @@ class Sender:
         self.sender = settings.UPDATES_BOUNCE_ADDRESS or settings.DEFAULT_FROM_EMAIL
         self.rendered: dict[tuple[int, str], content.Rendered] = {}
         self.updates: dict[int, Update] = {}
-        self.status_checked: dict[int, float] = {}
+        self.status_checked: dict[int, tuple[float, bool]] = {}  # update -> (when looked, still sending)
 
     def stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()
@@ -187,8 +187,11 @@ class Sender:
         )
         sent = 0
         for recipient in batch:
-            if self.stopping() or not self._still_sending(recipient.update_id):
+            if self.stopping():
                 break
+            if not self._still_sending(recipient.update_id):  # paused: it goes back for when it resumes
+                Recipient.objects.filter(pk=recipient.pk, claim=self.token).update(claim=None, claimed_until=None)
+                continue
             signature = signatures.get(recipient.signature_id)
             if (
                 signature is None
@@ -206,13 +209,11 @@ class Sender:
     def _still_sending(self, update_id: int) -> bool:
         """A pause takes effect within a second, without a query per message."""
         now = time.monotonic()
-        if now - self.status_checked.get(update_id, 0) > 1:
-            self.status_checked[update_id] = now
-            status = Update.objects.filter(pk=update_id).values_list("status", flat=True).first()
-            if status != Status.SENDING:
-                self.updates.pop(update_id, None)
-                return False
-        return True
+        checked_at, sending = self.status_checked.get(update_id, (0.0, False))
+        if now - checked_at > 1:
+            sending = Update.objects.filter(pk=update_id, status=Status.SENDING).exists()
+            self.status_checked[update_id] = (now, sending)
+        return sending
 
     def _message(self, recipient: Recipient, signature: Signature, build=content.build):
         update = self.updates.get(recipient.update_id)

@@ -129,7 +129,7 @@ def start(update: Update, user, when=None) -> None:
     with transaction.atomic():
         if not Update.objects.filter(pk=update.pk, status__in=states.CAN_START).update(send_at=when, problem=""):
             raise Refused(_("Someone else changed this update just now; please look again."))
-        action = "updates.update.scheduled" if when > now else "updates.update.start"
+        action = "updates.update.scheduled" if when > now else "updates.update.started_now"
         record(user, action, update, data={"send_at": when.isoformat()})
     update.refresh_from_db()
 

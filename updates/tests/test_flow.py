@@ -110,7 +110,7 @@ def test_write_approve_send_unsubscribe_in_one_click_and_the_next_update_skips_t
     assert spanish.email == "luis@example.org"
 
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"updates.update.added", "updates.update.approved", "updates.update.start"} <= actions
+    assert {"updates.update.added", "updates.update.approved", "updates.update.started_now"} <= actions
 
 
 def test_an_unsubscribe_page_shows_a_button_and_a_get_changes_nothing(client, sink, campaign, author, approver):

@@ -328,3 +328,24 @@ def test_organizers_find_a_suppressed_address_by_typing_it(admin_client, campaig
     services.suppress("other@example.org", Suppression.Reason.COMPLAINED)
     page = admin_client.get("/admin/updates/suppression/", {"q": "gone@example.org"}).content.decode()
     assert "1 result" in page and "Bounced (the address does not exist)" in page
+
+
+def test_a_pause_reaches_recipients_a_sender_already_holds(sink, campaign, other_campaign, author, approver):
+    from updates import sending
+
+    for c in (campaign, other_campaign):
+        supporter(c, "ana@example.org")
+        supporter(c, "bo@example.org")
+    paused = approved(campaign, author, approver, subject="Paused one")
+    going = approved(other_campaign, author, approver, subject="Going one")
+    services.start(paused, approver)
+    services.start(going, approver)
+    sending.start_due()
+    sender = sending.Sender(sending.Throttle(0), None)
+    held = sending.claim(sender.token, 50)
+    assert len(held) == 4
+    services.pause(paused, author)  # while the sender holds its recipients
+    assert sender._send_batch(held) == 2
+    sender._close()
+    assert {r.subject for r in sink.updates()} == {"Going one"}
+    assert list(Recipient.objects.filter(update=paused).values_list("state", "claim")) == [("waiting", None)] * 2
