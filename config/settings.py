@@ -311,3 +311,22 @@ INSTALLED_APPS += ["evidence"]
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=512 * 1024 * 1024)
 PERIODIC_JOBS.append(("evidence.services.purge_uploads", 3600))  # unfinished uploads hold exact alert rows
 LOCAL_ACTION_PAGE_EXTRAS.append("evidence.hooks.fact_sheet_section")
+
+# --- Organizer admin (organizer/): the home page, sections, volunteer roles ---------------------
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+INSTALLED_APPS += ["organizer"]  # last: its post_migrate sets the roles' permissions once all exist
+ADMIN_INDEX_TEMPLATE = "admin/organizer/index.html"
+ADMIN_INDEX_CONTEXT = ["organizer.home.context"]
+# The admin index, in sections of what organizers do; models are "app" or "app.Model".
+# Anything not named goes to a "Technical" section that only superusers see.
+ADMIN_SECTIONS = [
+    (_("Campaigns and signatures"), ["signatures", "delivery", "api"]),
+    (_("Local fights"), ["local_actions", "evidence"]),
+    (_("Letters to officials"), ["letters"]),
+    (_("Updates to supporters"), ["updates"]),
+    (_("Site content"), ["pages.Page", "press", "pages.Organization", "pages.SocialLink", "pages.Source", "pages.SiteSettings"]),
+    (_("Messages"), ["contact"]),
+    (_("Abuse defence"), ["defence"]),
+    (_("History"), ["audit"]),
+]
