@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -120,8 +122,21 @@ class SignatureAdmin(admin.ModelAdmin):
         self._done(request, services.approve_organizations(queryset, actor=request.user),
                    "%(count)d organization approved.", "%(count)d organizations approved.")  # fmt: skip
 
+    def _confirm(self, request, queryset, action, title, consequence, button):
+        """The page an irreversible action shows first: how many rows, what will happen."""
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": title,
+            "count": queryset.count(), "consequence": consequence, "button": button, "action": action,
+            "ids": list(queryset.values_list("pk", flat=True)), "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/signatures/confirm_action.html", context)
+
     @admin.action(description=_("Invalidate the selected signatures"), permissions=["moderate"])
     def invalidate(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            return self._confirm(request, queryset, "invalidate", _("Invalidate signatures?"), _(
+                "They stop counting at once and can never count again; the signers are not told."
+            ), _("Yes, invalidate them"))
         self._done(request, services.invalidate(queryset, actor=request.user), "%(count)d signature invalidated.",
                    "%(count)d signatures invalidated.")  # fmt: skip
 
@@ -137,5 +152,10 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Erase the selected signers' data (withdraw on their behalf)"), permissions=["erase"])
     def erase(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            return self._confirm(request, queryset, "erase", _("Erase signers' data?"), _(
+                "Names, addresses, places and every other detail are deleted, as when a signer withdraws; "
+                "the signatures stop counting. The history keeps only that it was done, by whom, and how many."
+            ), _("Yes, erase their data"))
         erased = services.erase(queryset, actor=request.user)
         self._done(request, erased, "%(count)d signature erased.", "%(count)d signatures erased.")
