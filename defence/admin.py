@@ -68,11 +68,17 @@ class InvalidationForm(forms.ModelForm):
         if self.cleaned_data.get("previewed_count") != count:
             self.data = self.data.copy()
             self.data["previewed_count"] = str(count)
-            self.add_error(None, ngettext(
-                "This matches %(count)d signature: it will stop counting and can never count again. "
-                "Check the criteria, then save again to invalidate it.",
-                "This matches %(count)d signatures: they will stop counting and can never count again. "
-                "Check the criteria, then save again to invalidate them.", count) % {"count": count})
+            self.add_error(
+                None,
+                ngettext(
+                    "This matches %(count)d signature: it will stop counting and can never count again. "
+                    "Check the criteria, then save again to invalidate it.",
+                    "This matches %(count)d signatures: they will stop counting and can never count again. "
+                    "Check the criteria, then save again to invalidate them.",
+                    count,
+                )
+                % {"count": count},
+            )
 
 
 @admin.register(Invalidation)

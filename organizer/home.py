@@ -89,7 +89,8 @@ def campaigns(user) -> list[dict]:
             "campaign": c,
             "counts": counting.public_counts(c.pk),
             "chart": chart.bars(daily[c.pk], title=_("Signatures per day for %(title)s") % {"title": c.title})
-            if c.pk in daily else None,
+            if c.pk in daily
+            else None,
         }
         for c in shown
     ]
@@ -107,6 +108,7 @@ def context(request) -> dict:
         "organizer_nobody_notified": nobody_notified(),
         "organizer_can_see_trending": user.has_perm("signatures.view_signature") and user.has_perm("defence.view_ratelimit"),
         "organizer_site_settings_url": reverse("admin:pages_sitesettings_change", args=[1])
-        if user.has_perm("pages.change_sitesettings") else None,
+        if user.has_perm("pages.change_sitesettings")
+        else None,
         "organizer_env_hint": not settings.ORGANIZER_EMAILS,
     }

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -75,9 +75,7 @@ class SignatureAdmin(admin.ModelAdmin):
     list_display = ["display_name", "campaign", "kind", "state", "place", "created_at", "verified_at", "approved_at"]
     list_filter = ["campaign", "state", "kind", ApprovalFilter, "us_state", "show_name", "wants_updates", "recorded_by"]
     search_fields = ["name", "organization", "city", "zip_code", "email_domain", "ip_hash"]
-    search_help_text = _(
-        "Name, organization, city, ZIP, email domain or network hash; a full email address finds its signature."
-    )
+    search_help_text = _("Name, organization, city, ZIP, email domain or network hash; a full email address finds its signature.")
     date_hierarchy = "created_at"
     list_select_related = ["campaign"]
     list_per_page = 100
@@ -134,9 +132,14 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.action(description=_("Invalidate the selected signatures"), permissions=["moderate"])
     def invalidate(self, request, queryset):
         if request.POST.get("confirmed") != "yes":
-            return self._confirm(request, queryset, "invalidate", _("Invalidate signatures?"), _(
-                "They stop counting at once and can never count again; the signers are not told."
-            ), _("Yes, invalidate them"))
+            return self._confirm(
+                request,
+                queryset,
+                "invalidate",
+                _("Invalidate signatures?"),
+                _("They stop counting at once and can never count again; the signers are not told."),
+                _("Yes, invalidate them"),
+            )
         self._done(request, services.invalidate(queryset, actor=request.user), "%(count)d signature invalidated.",
                    "%(count)d signatures invalidated.")  # fmt: skip
 
@@ -153,9 +156,16 @@ class SignatureAdmin(admin.ModelAdmin):
     @admin.action(description=_("Erase the selected signers' data (withdraw on their behalf)"), permissions=["erase"])
     def erase(self, request, queryset):
         if request.POST.get("confirmed") != "yes":
-            return self._confirm(request, queryset, "erase", _("Erase signers' data?"), _(
-                "Names, addresses, places and every other detail are deleted, as when a signer withdraws; "
-                "the signatures stop counting. The history keeps only that it was done, by whom, and how many."
-            ), _("Yes, erase their data"))
+            return self._confirm(
+                request,
+                queryset,
+                "erase",
+                _("Erase signers' data?"),
+                _(
+                    "Names, addresses, places and every other detail are deleted, as when a signer withdraws; "
+                    "the signatures stop counting. The history keeps only that it was done, by whom, and how many."
+                ),
+                _("Yes, erase their data"),
+            )
         erased = services.erase(queryset, actor=request.user)
         self._done(request, erased, "%(count)d signature erased.", "%(count)d signatures erased.")
