@@ -72,3 +72,8 @@ def test_moderator_home_hides_what_they_cannot_open(member, client):
     page = client.get("/admin/").content.decode()
     assert "New contact messages" not in page and "Signatures flagged today" not in page
     assert "Signing right now" not in page
+
+
+def test_favicon_ico_leads_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("/static/img/favicon.svg")
