@@ -316,6 +316,7 @@ LOCAL_ACTION_PAGE_EXTRAS.append("evidence.hooks.fact_sheet_section")
 from django.utils.translation import gettext_lazy as _  # noqa: E402
 
 INSTALLED_APPS += ["organizer"]  # last: its post_migrate sets the roles' permissions once all exist
+MIDDLEWARE += ["organizer.addresses.OldAddressMiddleware"]  # a renamed campaign's old links: 301 to the new one
 ADMIN_INDEX_TEMPLATE = "admin/organizer/index.html"
 ADMIN_INDEX_CONTEXT = ["organizer.home.context"]
 # The admin index, in sections of what organizers do; models are "app" or "app.Model".

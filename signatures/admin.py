@@ -38,6 +38,15 @@ class CampaignAdmin(AuditedAdmin):
         url = reverse("admin:signatures_campaign_export", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("CSV of verified signatures"))
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug":
+            field.help_text = _(
+                "Part of the page's address. If you change it, the old address keeps working: "
+                "visitors and search engines are sent on to the new one."
+            )
+        return field
+
     def get_urls(self):
         return [
             path("<int:pk>/export/", self.admin_site.admin_view(self.export_view), name="signatures_campaign_export"),
