@@ -77,3 +77,9 @@ def test_moderator_home_hides_what_they_cannot_open(member, client):
 def test_favicon_ico_leads_to_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("/static/img/favicon.svg")
+
+
+def test_site_settings_open_straight_to_the_form(admin_client):
+    response = admin_client.get("/admin/pages/sitesettings/")
+    assert response.status_code == 302 and response["Location"] == "/admin/pages/sitesettings/1/change/"
+    assert admin_client.get(response["Location"]).status_code == 200
