@@ -113,6 +113,14 @@ class SignatureAdmin(admin.ModelAdmin):
             return queryset.filter(Q(email_hash=email_hash(term)) | Q(email__iexact=term)), False
         return super().get_search_results(request, queryset, search_term)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The list's actions, offered on the signature's own page too (each posts to the list,
+        # so erasing and invalidating still ask for confirmation first).
+        labels = {"approve": _("Approve"), "flag": _("Flag"), "unflag": _("Unflag"), "invalidate": _("Invalidate"),
+                  "erase": _("Erase")}  # fmt: skip
+        offered = [(name, labels[name]) for name in self.get_actions(request) if name in labels]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "signature_actions": offered})
+
     def _done(self, request, count, singular, plural):
         self.message_user(request, ngettext(singular, plural, count) % {"count": count})
 

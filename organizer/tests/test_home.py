@@ -83,3 +83,14 @@ def test_site_settings_open_straight_to_the_form(admin_client):
     response = admin_client.get("/admin/pages/sitesettings/")
     assert response.status_code == 302 and response["Location"] == "/admin/pages/sitesettings/1/change/"
     assert admin_client.get(response["Location"]).status_code == 200
+
+
+def test_a_signature_page_offers_its_actions_and_erase_still_asks_first(admin_client, campaign):
+    row = sign(campaign)
+    page = admin_client.get(f"/admin/signatures/signature/{row.pk}/change/").content.decode()
+    for label in ["Flag", "Unflag", "Invalidate", "Erase", "Approve"]:
+        assert f">{label}</button>" in page
+    asked = admin_client.post("/admin/signatures/signature/", {"action": "erase", "_selected_action": [row.pk]})
+    assert "This affects 1 signature." in asked.content.decode()
+    admin_client.post("/admin/signatures/signature/", {"action": "flag", "_selected_action": [row.pk]})
+    assert Signature.objects.get(pk=row.pk).state == "flagged"
