@@ -344,3 +344,23 @@ SERVER_THREADS = env.int("SERVER_THREADS", default=4)
 REQUEST_BODY_TIMEOUT = env.float("REQUEST_BODY_TIMEOUT", default=20)
 REQUEST_BODY_MIN_RATE = env.int("REQUEST_BODY_MIN_RATE", default=50_000)
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=EVIDENCE_MAX_UPLOAD_BYTES + 8 * 1024 * 1024)
+
+# --- Organizer admin (organizer/): the home page, sections, volunteer roles ---------------------
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+INSTALLED_APPS += ["organizer"]  # last: its post_migrate sets the roles' permissions once all exist
+MIDDLEWARE += ["organizer.addresses.OldAddressMiddleware"]  # a renamed campaign's old links: 301 to the new one
+ADMIN_INDEX_TEMPLATE = "admin/organizer/index.html"
+ADMIN_INDEX_CONTEXT = ["organizer.home.context"]
+# The admin index, in sections of what organizers do; models are "app" or "app.Model".
+# Anything not named goes to a "Technical" section that only superusers see.
+ADMIN_SECTIONS = [
+    (_("Campaigns and signatures"), ["signatures", "delivery", "api"]),
+    (_("Local fights"), ["local_actions", "evidence"]),
+    (_("Letters to officials"), ["letters"]),
+    (_("Updates to supporters"), ["updates"]),
+    (_("Site content"), ["pages.Page", "press", "pages.Organization", "pages.SocialLink", "pages.Source", "pages.SiteSettings"]),
+    (_("Messages"), ["contact"]),
+    (_("Abuse defence"), ["defence"]),
+    (_("History"), ["audit"]),
+]

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from audit.admin import AuditedAdmin
 from signatures.models import Campaign
@@ -49,12 +51,43 @@ class ListEntryAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
 
+class InvalidationForm(forms.ModelForm):
+    """Saved in two steps: the first shows how many signatures match, the second (same count) invalidates them."""
+
+    previewed_count = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Invalidation
+        fields = ["campaign", "ip_hash", "email_domain", "signed_from", "signed_until", "reason"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        count = services.matching(self.instance).exclude(state="invalidated").count()
+        if self.cleaned_data.get("previewed_count") != count:
+            self.data = self.data.copy()
+            self.data["previewed_count"] = str(count)
+            self.add_error(
+                None,
+                ngettext(
+                    "This matches %(count)d signature: it will stop counting and can never count again. "
+                    "Check the criteria, then save again to invalidate it.",
+                    "This matches %(count)d signatures: they will stop counting and can never count again. "
+                    "Check the criteria, then save again to invalidate them.",
+                    count,
+                )
+                % {"count": count},
+            )
+
+
 @admin.register(Invalidation)
 class InvalidationAdmin(admin.ModelAdmin):
+    form = InvalidationForm
     list_display = ["created_at", "campaign", "reason", "ip_hash", "email_domain", "signed_from", "signed_until", "matched",
                     "created_by"]  # fmt: skip
     list_filter = ["campaign"]
-    fields = ["campaign", "ip_hash", "email_domain", "signed_from", "signed_until", "reason"]
+    fields = ["campaign", "ip_hash", "email_domain", "signed_from", "signed_until", "reason", "previewed_count"]
     readonly_fields = ["matched", "created_by", "created_at"]
 
     def has_add_permission(self, request):

@@ -147,6 +147,12 @@ class Invalidation(models.Model):
     def clean(self):
         if not (self.ip_hash or self.email_domain or self.signed_from or self.signed_until):
             raise ValidationError(_("Choose at least one of: network hash, email domain, or a time window."))
+        if not (self.ip_hash or self.email_domain):
+            # A window alone would strike out everyone who signed in it, the genuine signers with the rest.
+            raise ValidationError(_(
+                "A time window alone is refused: it would invalidate every signer in it. "
+                "Add the network hash or the email domain you saw signing."
+            ))
         if self.signed_from and self.signed_until and self.signed_from >= self.signed_until:
             raise ValidationError({"signed_until": _("The end must come after the start.")})
 

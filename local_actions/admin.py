@@ -42,6 +42,16 @@ class LocalActionAdmin(AuditedAdmin):
     filter_horizontal = ["press_items"]
     inlines = [SourceInline]
     actions = ["publish", "unpublish"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug":  # the model's "<address>" was read as markup and showed "/local/ /"
+            field.help_text = _(
+                "The page lives at /local/ followed by this address. If you change it, the old address keeps "
+                "working: visitors and search engines are sent on to the new one."
+            )
+        return field
+
     fieldsets = [
         (None, {"fields": ["city", "state", "slug", "status", "years", "summary", "published"]}),
         (_("The money"), {"fields": ["money", "amount_usd", "usd_per_square_mile_year"]}),

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin
@@ -15,6 +16,13 @@ class SiteSettingsAdmin(AuditedAdmin):
 
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
+
+    def changelist_view(self, request, extra_context=None):
+        # One row of settings: open its form straight away rather than a list of one.
+        if self.has_view_or_change_permission(request):
+            SiteSettings.load()
+            return redirect("admin:pages_sitesettings_change", 1)
+        return super().changelist_view(request, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +37,15 @@ class CampaignAdmin(AuditedAdmin):
     def export_link(self, obj):
         url = reverse("admin:signatures_campaign_export", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("CSV of verified signatures"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug":
+            field.help_text = _(
+                "Part of the page's address. If you change it, the old address keeps working: "
+                "visitors and search engines are sent on to the new one."
+            )
+        return field
 
     def get_urls(self):
         return [
@@ -93,9 +104,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "recorded_by",
     ]  # fmt: skip
     search_fields = ["name", "organization", "city", "zip_code", "email_domain", "ip_hash"]
-    search_help_text = _(
-        "Name, organization, city, ZIP, email domain or network hash; a full email address finds its signature."
-    )
+    search_help_text = _("Name, organization, city, ZIP, email domain or network hash; a full email address finds its signature.")
     date_hierarchy = "created_at"
     list_select_related = ["campaign"]
     list_per_page = 100
@@ -124,6 +133,14 @@ class SignatureAdmin(admin.ModelAdmin):
             return queryset.filter(Q(email_hash=email_hash(term)) | Q(email__iexact=term)), False
         return super().get_search_results(request, queryset, search_term)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The list's actions, offered on the signature's own page too (each posts to the list,
+        # so erasing and invalidating still ask for confirmation first).
+        labels = {"approve": _("Approve"), "flag": _("Flag"), "unflag": _("Unflag"), "invalidate": _("Invalidate"),
+                  "erase": _("Erase")}  # fmt: skip
+        offered = [(name, labels[name]) for name in self.get_actions(request) if name in labels]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "signature_actions": offered})
+
     def _done(self, request, count, singular, plural):
         self.message_user(request, ngettext(singular, plural, count) % {"count": count})
 
@@ -140,8 +157,26 @@ class SignatureAdmin(admin.ModelAdmin):
         self._done(request, services.approve_organizations(queryset, actor=request.user),
                    "%(count)d organization approved.", "%(count)d organizations approved.")  # fmt: skip
 
+    def _confirm(self, request, queryset, action, title, consequence, button):
+        """The page an irreversible action shows first: how many rows, what will happen."""
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": title,
+            "count": queryset.count(), "consequence": consequence, "button": button, "action": action,
+            "ids": list(queryset.values_list("pk", flat=True)), "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/signatures/confirm_action.html", context)
+
     @admin.action(description=_("Invalidate the selected signatures"), permissions=["moderate"])
     def invalidate(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            return self._confirm(
+                request,
+                queryset,
+                "invalidate",
+                _("Invalidate signatures?"),
+                _("They stop counting at once and can never count again; the signers are not told."),
+                _("Yes, invalidate them"),
+            )
         self._done(request, services.invalidate(queryset, actor=request.user), "%(count)d signature invalidated.",
                    "%(count)d signatures invalidated.")  # fmt: skip
 
@@ -157,5 +192,17 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Erase the selected signers' data (withdraw on their behalf)"), permissions=["erase"])
     def erase(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            return self._confirm(
+                request,
+                queryset,
+                "erase",
+                _("Erase signers' data?"),
+                _(
+                    "Names, addresses, places and every other detail are deleted, as when a signer withdraws; "
+                    "the signatures stop counting. The history keeps only that it was done, by whom, and how many."
+                ),
+                _("Yes, erase their data"),
+            )
         erased = services.erase(queryset, actor=request.user)
         self._done(request, erased, "%(count)d signature erased.", "%(count)d signatures erased.")

@@ -48,7 +48,9 @@ def signatures(campaign, n, **fields):
 def test_a_bulk_invalidation_is_recorded_with_its_criteria_and_rows(admin_client, admin_user, petition):
     signatures(petition, 3)
     form = {"campaign": petition.pk, "ip_hash": "abc123", "reason": "farm"}
-    response = admin_client.post("/admin/defence/invalidation/add/", form)
+    preview = admin_client.post("/admin/defence/invalidation/add/", form)
+    assert "This matches 3 signatures" in preview.content.decode() and not AuditEntry.objects.exists()
+    response = admin_client.post("/admin/defence/invalidation/add/", {**form, "previewed_count": 3})
     assert response.status_code == 302
     entry = only_entry()
     assert (entry.actor, entry.action, entry.rows) == (admin_user, "defence.invalidate_in_bulk", 3)

@@ -223,9 +223,11 @@ def test_organizers_see_trending_sources_and_invalidate_them_in_bulk(client, adm
     page = admin_client.get("/admin/defence/ratelimit/trending/").content.decode()
     assert bot_hash in page and "198.51.100.7" not in page
 
-    response = admin_client.post(
-        "/admin/defence/invalidation/add/", {"campaign": petition.pk, "ip_hash": bot_hash, "reason": "bot farm"}
-    )
+    form = {"campaign": petition.pk, "ip_hash": bot_hash, "reason": "bot farm"}
+    preview = admin_client.post("/admin/defence/invalidation/add/", form)
+    assert "This matches 6 signatures" in preview.content.decode()
+    assert not Invalidation.objects.exists() and not Signature.objects.filter(state="invalidated").exists()
+    response = admin_client.post("/admin/defence/invalidation/add/", {**form, "previewed_count": 6})
     assert response.status_code == 302
     record = Invalidation.objects.get()
     assert (record.matched, record.created_by, record.reason) == (6, admin_user, "bot farm")
@@ -243,6 +245,16 @@ def test_a_bulk_invalidation_needs_some_criterion(client, admin_client, petition
     assert list(Signature.objects.values_list("state", flat=True)) == ["verified"] * 3
     assert not Invalidation.objects.exists()
     assert count_of(client, petition)["total"] == 3
+
+
+def test_a_bulk_invalidation_refuses_a_time_window_alone(client, admin_client, petition):
+    sign(client, petition, email="person@example.org")
+    confirm_everything_and_run_the_worker()
+    form = {"campaign": petition.pk, "reason": "rally", "signed_from_0": "2020-01-01", "signed_from_1": "00:00:00",
+            "signed_until_0": "2099-01-01", "signed_until_1": "00:00:00", "previewed_count": 1}  # fmt: skip
+    response = admin_client.post("/admin/defence/invalidation/add/", form)
+    assert "A time window alone is refused" in response.content.decode()
+    assert not Invalidation.objects.exists() and Signature.objects.get().state == "verified"
 
 
 def test_organizers_are_emailed_past_the_trending_threshold_once(client, petition, mailoutbox):

@@ -28,7 +28,12 @@ def signature(campaign, **fields):
 
 
 def act(client, action, *rows):
-    return client.post(CHANGELIST, {"action": action, "_selected_action": [r.pk for r in rows]}, follow=True)
+    """Choose the action, and confirm it where the admin asks first (erase, invalidate)."""
+    data = {"action": action, "_selected_action": [r.pk for r in rows]}
+    response = client.post(CHANGELIST, data, follow=True)
+    if 'name="confirmed"' in response.content.decode():
+        response = client.post(CHANGELIST, {**data, "confirmed": "yes"}, follow=True)
+    return response
 
 
 @pytest.mark.parametrize("action", ["approve", "invalidate", "flag", "unflag", "erase"])

@@ -82,7 +82,12 @@ def test_organizers_filter_search_and_invalidate_in_bulk(client, admin_client, p
     assert "Cy Three" in admin_client.get("/admin/signatures/signature/?state__exact=verified").content.decode()
 
     ids = list(Signature.objects.filter(us_state="IL").values_list("pk", flat=True))
-    response = admin_client.post("/admin/signatures/signature/", {"action": "invalidate", "_selected_action": ids}, follow=True)
+    asked = admin_client.post("/admin/signatures/signature/", {"action": "invalidate", "_selected_action": ids})
+    assert "This affects 2 signatures." in asked.content.decode() and "This cannot be undone." in asked.content.decode()
+    assert Signature.objects.filter(state="invalidated").count() == 0  # nothing happens before the confirmation
+    response = admin_client.post(
+        "/admin/signatures/signature/", {"action": "invalidate", "_selected_action": ids, "confirmed": "yes"}, follow=True
+    )
     assert "2 signatures invalidated." in response.content.decode()
     counting.update_counts()
     clear_caches()
@@ -134,7 +139,12 @@ def test_an_organizer_erases_a_signer_on_request(client, admin_client, petition,
     confirm_all(client, mailoutbox)
     assert count_of(client, petition)["total"] == 1
     found = Signature.objects.get()
-    response = admin_client.post("/admin/signatures/signature/", {"action": "erase", "_selected_action": [found.pk]}, follow=True)
+    asked = admin_client.post("/admin/signatures/signature/", {"action": "erase", "_selected_action": [found.pk]})
+    assert "This affects 1 signature." in asked.content.decode() and "Yes, erase their data" in asked.content.decode()
+    assert Signature.objects.filter(name="Forget Me").exists()
+    response = admin_client.post(
+        "/admin/signatures/signature/", {"action": "erase", "_selected_action": [found.pk], "confirmed": "yes"}, follow=True
+    )
     assert "1 signature erased." in response.content.decode()
     assert not Signature.objects.filter(name="Forget Me").exists()
     run_worker()

@@ -1,0 +1,53 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editor_edits_content_and_local_fights_only(member, client):
+    user = member("Editor")
+    for perm in ["pages.change_page", "press.add_pressitem", "local_actions.change_localaction",
+                 "local_actions.add_localactionsource", "letters.change_letteraction"]:  # fmt: skip
+        assert user.has_perm(perm), perm
+    for perm in ["signatures.view_signature", "signatures.erase_signature", "signatures.export_signature",
+                 "contact.view_contactmessage", "auth.change_user", "letters.export_letters"]:  # fmt: skip
+        assert not user.has_perm(perm), perm
+    client.force_login(user)
+    assert client.get("/admin/pages/page/add/").status_code == 200
+    assert client.get("/admin/signatures/signature/").status_code == 403
+
+
+def test_moderator_reviews_but_cannot_erase_or_export(member, client, campaign):
+    user = member("Moderator")
+    for perm in ["signatures.change_signature", "local_actions.change_submission", "contact.change_contactmessage"]:
+        assert user.has_perm(perm), perm
+    for perm in ["signatures.erase_signature", "signatures.export_signature", "pages.change_page", "auth.view_user",
+                 "updates.add_update"]:  # fmt: skip
+        assert not user.has_perm(perm), perm
+    client.force_login(user)
+    assert client.get("/admin/signatures/signature/").status_code == 200
+    assert client.get(f"/admin/signatures/campaign/{campaign.pk}/export/").status_code == 403
+    assert client.get("/admin/local_actions/submission/").status_code == 200
+
+
+def test_coordinator_does_everything_organizers_do_but_not_users(member, client, campaign):
+    user = member("Coordinator")
+    for perm in ["signatures.erase_signature", "signatures.export_signature", "updates.approve_update",
+                 "pages.change_sitesettings", "defence.add_invalidation", "letters.export_letters"]:  # fmt: skip
+        assert user.has_perm(perm), perm
+    for perm in ["auth.change_user", "auth.add_group", "otp_totp.view_totpdevice", "axes.view_accessattempt"]:
+        assert not user.has_perm(perm), perm
+    client.force_login(user)
+    assert client.get(f"/admin/signatures/campaign/{campaign.pk}/export/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 403
+
+
+def test_setup_roles_restores_a_role_someone_emptied(member):
+    from django.contrib.auth.models import Group
+
+    member("Editor")
+    Group.objects.get(name="Editor").permissions.clear()
+    call_command("setup_roles", stdout=io.StringIO())
+    assert Group.objects.get(name="Editor").permissions.filter(codename="change_page").exists()
