@@ -14,12 +14,20 @@ from signatures.sitemaps import CampaignSitemap
 sitemaps = {"static": StaticSitemap, "pages": PageSitemap, "campaigns": CampaignSitemap, "local": LocalActionSitemap}
 sitemaps["facts"] = FactSheetSitemap  # evidence kit: fact sheets of cities with alert data
 
+
+
+class FaviconRedirect(RedirectView):
+    # Resolved per request, not at import: the hashed static name exists only after collectstatic.
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     # Browsers and feed readers ask for /favicon.ico whatever the page says: send them to the SVG.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", FaviconRedirect.as_view(permanent=True)),
     path("", include("api.urls")),  # the partner API: one language, no /es/ prefix
 ]
 
