@@ -168,7 +168,7 @@ def bench_emails(site: Site, sink: Sink, n: int, limit: float) -> dict:
         time.sleep(0.05)
     seconds = time.monotonic() - t0
     sent = sink.count - start
-    time.sleep(1)  # the worker records the last batch after sending it
+    time.sleep(1)  # the worker writes the last outcome just after the sink has the email
     left = site.probe("outbox")["due"]
     return {
         "emails": n, "received": sent, "seconds": round(seconds, 1), "per_s": round(sent / seconds), "left": left, "seed": seeded,
