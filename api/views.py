@@ -20,6 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from defence import throttle
 from signatures import counting
 from signatures import services as signature_services
+from signatures.emails import email_hash
+from signatures.emails import person_id as person_id_of
 from signatures.forms import SignForm
 from signatures.models import Campaign
 
@@ -205,9 +207,7 @@ def people(request, caller):
     if emails:
         if not caller.token.can_see_emails:
             raise ApiError(403, "Finding people by email address needs a token that may see email addresses.")
-        from signatures.emails import email_hash, person_id
-
-        wanted = {person_id(email_hash(e)) for e in emails}
+        wanted = {person_id_of(email_hash(e)) for e in emails}
         if len(wanted) > 1:  # "eq a and eq b" matches no one
             wanted = set()
         rows = rows.filter(person_id__in=wanted, email_shares__organization_id=caller.organization_id)

@@ -138,10 +138,12 @@ def run(db: str, rows: int) -> dict:
 
 
 def write(results: list[dict]) -> None:
+    """Each database's JSON, and the day's table from every database run that day (a rerun of one keeps the other)."""
     RESULTS.mkdir(exist_ok=True)
     date = datetime.date.today().isoformat()
     for r in results:
         (RESULTS / f"{date}-{r['db']}-api-paging.json").write_text(json.dumps(r, indent=2) + "\n")
+    results = [json.loads(p.read_text()) for p in sorted(RESULTS.glob(f"{date}-*-api-paging.json"))]
     lines = [
         f"# Partner API: paging through {results[0]['rows']:,} signatures ({date})",
         "",
