@@ -40,7 +40,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.site import PETITION, ROOT, WORK, Site
+from bench.site import PETITION, ROOT, WORK, Site, drop_templates
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"]
@@ -385,7 +385,10 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
-    result = run(args)
+    try:
+        result = run(args)
+    finally:
+        drop_templates()  # the migrated database Site.prepare() keeps to copy
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"{result['date']}-pow-browser"
