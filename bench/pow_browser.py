@@ -40,7 +40,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.site import PETITION, ROOT, WORK, Site
+from bench.site import PETITION, ROOT, WORK, Site, drop_templates
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"]
@@ -302,13 +302,15 @@ def run(args) -> dict:
             scenarios = {"base": lambda i: f"198.18.50.{i % 250 + 1}", "honest_max": lambda i: HONEST_NETWORK}
             for rate in (1, 4):
                 for name, ip_of in scenarios.items():
-                    times, asked = [], set()
+                    trials = []
                     for i in range(args.trials):
                         refresh_surge(site)  # the surge and the honest source's rows stay in the last minute
                         solved = page_flow(browser, site.base, ip_of(i), rate, f"ana{i}@example.net")
-                        times.append(solved["ms"])
-                        asked.add(solved["maxnumber"])
-                    result["page_flow"][f"{name}_{rate}x"] = {"maxnumber": sorted(asked), **summary(times), "load": load()}
+                        trials.append([round(solved["ms"], 1), solved["maxnumber"]])
+                    result["page_flow"][f"{name}_{rate}x"] = {
+                        "maxnumber": sorted({m for _, m in trials}), **summary([ms for ms, _ in trials]), "load": load(),
+                        "trials": trials,
+                    }  # fmt: skip
                     log(f"page flow {name} {rate}x: {result['page_flow'][f'{name}_{rate}x']}")
             levels = {"base": pow.difficulty_at(0), "honest_max": pow.difficulty_at(pow.HONEST_LEVEL)}
             for rate in (1, 4):
@@ -383,7 +385,10 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
-    result = run(args)
+    try:
+        result = run(args)
+    finally:
+        drop_templates()  # the migrated database Site.prepare() keeps to copy
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"{result['date']}-pow-browser"
