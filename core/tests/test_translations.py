@@ -147,7 +147,8 @@ def test_no_english_catalogue_sentence_on_the_spanish_pages():
     spanish = sorted({loc.split("://", 1)[-1].split("/", 1)[-1] for loc in locations if "/es/" in loc})
     assert len(spanish) >= 10, spanish
     sentences = english_sentences()
-    assert sentences
+    # The same check finds the English sentences on the English home page, so it can fail.
+    assert any(s in visible_text(client.get("/").content.decode()) for s in sentences)
     for path in spanish:
         response = client.get("/" + path)
         assert response.status_code == 200, path
