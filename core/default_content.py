@@ -46,3 +46,18 @@ def load_all(directory: Path = DEFAULT_DIR) -> int:
         for path in settings.DEFAULT_CONTENT_LOADERS:
             import_string(path)(directory, once)
     return once.created
+
+
+def spanish(entry: dict) -> dict:
+    """Take the `<field>_es` keys out of a TOML entry (stripped like the English text)."""
+    return {key: entry.pop(key).strip() for key in [k for k in entry if k.endswith("_es")]}
+
+
+def add_translations(obj, values: dict) -> None:
+    """Give a row loaded before its translation existed the translated text.
+
+    Only fills empty fields, so an organizer's own translation is never overwritten.
+    """
+    missing = {key: value for key, value in values.items() if obj is not None and not getattr(obj, key)}
+    if missing:
+        type(obj).objects.filter(pk=obj.pk).update(**missing)

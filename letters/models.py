@@ -137,6 +137,7 @@ class Letter(models.Model):
     body = models.TextField(_("letter"), max_length=LETTER_MAX_LENGTH)
     unchanged = models.BooleanField(_("the suggested letter, unchanged"), default=False)
     reply_ok = models.BooleanField(_("officials may reply"), default=False)
+    language = models.CharField(_("language"), max_length=10, blank=True, help_text=_("The language the letter was written in."))
     flag_reason = models.CharField(_("why held"), max_length=100, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
     email_due = models.BooleanField(default=False)

@@ -52,21 +52,22 @@ def send_confirmations(batch: int = BATCH) -> int:
     sent = 0
     if not due:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        connection = get_connection()
-        try:
-            for letter in due:
-                outcome, detail = sending.send_one(connection, build_message(letter))
-                if outcome == sending.SENT:
-                    services.record_confirmation_sent(letter.pk)
-                    sent += 1
-                elif outcome == sending.TEMPORARY:
-                    Letter.objects.filter(pk=letter.pk).update(next_email_at=now + timedelta(minutes=1))
-                    logger.warning("letter %s: confirmation not sent yet (%s)", letter.pk, detail)
-                    break  # the server is unwell: try the rest later
-                else:
-                    Letter.objects.filter(pk=letter.pk).update(email_due=False)
-                    logger.warning("letter %s: confirmation refused (%s)", letter.pk, detail)
-        finally:
-            connection.close()
+    connection = get_connection()
+    try:
+        for letter in due:
+            with translation.override(letter.language or settings.LANGUAGE_CODE):  # the writer's language
+                message = build_message(letter)
+            outcome, detail = sending.send_one(connection, message)
+            if outcome == sending.SENT:
+                services.record_confirmation_sent(letter.pk)
+                sent += 1
+            elif outcome == sending.TEMPORARY:
+                Letter.objects.filter(pk=letter.pk).update(next_email_at=now + timedelta(minutes=1))
+                logger.warning("letter %s: confirmation not sent yet (%s)", letter.pk, detail)
+                break  # the server is unwell: try the rest later
+            else:
+                Letter.objects.filter(pk=letter.pk).update(email_due=False)
+                logger.warning("letter %s: confirmation refused (%s)", letter.pk, detail)
+    finally:
+        connection.close()
     return sent

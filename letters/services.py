@@ -48,7 +48,9 @@ def recipients_for(action: LetterAction, zip_code: str) -> list[Official]:
     return own + [o for o in officials if o.at_large]
 
 
-def write(action: LetterAction, *, name, email, zip_code, body, reply_ok, ip_hash="", held_reason="") -> Letter | None:
+def write(
+    action: LetterAction, *, name, email, zip_code, body, reply_ok, ip_hash="", held_reason="", language=""
+) -> Letter | None:
     """Store a letter and queue its confirmation email. A second letter from the same person creates nothing."""
     if not action.is_open():
         raise Closed
@@ -69,6 +71,7 @@ def write(action: LetterAction, *, name, email, zip_code, body, reply_ok, ip_has
         body=body,
         unchanged=normalized(body) == normalized(action.suggested_text),
         reply_ok=reply_ok,
+        language=language,
         ip_hash=ip_hash,
         state=Letter.State.FLAGGED if held_reason else Letter.State.PENDING,
         flag_reason=held_reason,

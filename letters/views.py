@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.privacy import request_ip_hash
@@ -40,6 +41,7 @@ def write(request, slug):
                     reply_ok=data["reply_ok"],
                     ip_hash=request_ip_hash(request),
                     held_reason="network over the letter limit" if verdict == Verdict.HELD else "",
+                    language=get_language() or "",
                 )
             except services.Closed:
                 return render(request, "letters/closed.html", {"letter_action": action}, status=410)

@@ -1,4 +1,4 @@
-from core.default_content import read
+from core.default_content import add_translations, read, spanish
 from press.models import PressItem
 
 from .models import LocalAction, LocalActionSource, Statistic
@@ -9,19 +9,34 @@ def load(directory, once):
     data = read("local_actions.toml", directory)
     for entry in data.get("actions", []):
         key = f"local-action:{entry['city']}, {entry['state']}"
-        if not once(key):
-            continue
         fields = {k: v for k, v in entry.items() if k != "sources"}
-        fields["facts"] = fields.get("facts", "").strip()
-        fields.setdefault("slug", unique_slug(entry["city"], entry["state"]))
-        action, created = LocalAction.objects.get_or_create(city=entry["city"], state=entry["state"], defaults=fields)
-        if created:
-            LocalActionSource.objects.bulk_create(
-                LocalActionSource(action=action, position=i + 1, **source) for i, source in enumerate(entry.get("sources", []))
+        translated = spanish(fields)
+        sources = [{**source} for source in entry.get("sources", [])]
+        if once(key):
+            fields["facts"] = fields.get("facts", "").strip()
+            fields.setdefault("slug", unique_slug(entry["city"], entry["state"]))
+            action, created = LocalAction.objects.get_or_create(
+                city=entry["city"], state=entry["state"], defaults={**fields, **translated}
             )
+            if created:
+                LocalActionSource.objects.bulk_create(
+                    LocalActionSource(action=action, position=i + 1, **source) for i, source in enumerate(sources)
+                )
+        # A site that loaded the English content before gets the Spanish once.
+        if translated and once(f"{key}:es"):
+            action = LocalAction.objects.filter(city=entry["city"], state=entry["state"]).first()
+            add_translations(action, translated)
+            for position, source in enumerate(sources, start=1):
+                if action and source.get("note_es"):
+                    add_translations(action.sources.filter(position=position).first(), {"note_es": source["note_es"]})
     for position, entry in enumerate(data.get("statistics", [])):
-        if once(f"statistic:{entry['text'][:80]}"):
-            Statistic.objects.create(position=position, **entry)
+        entry = {**entry}
+        key = f"statistic:{entry['text'][:80]}"
+        translated = spanish(entry)
+        if once(key):
+            Statistic.objects.create(position=position, **entry, **translated)
+        if translated and once(f"{key}:es"):
+            add_translations(Statistic.objects.filter(text_en=entry["text"]).first(), translated)
     link_press(directory, once)
 
 

@@ -1,4 +1,4 @@
-from core.default_content import read
+from core.default_content import add_translations, read, spanish
 
 from .models import Organization, Page, SiteSettings, SocialLink, Source
 
@@ -15,9 +15,13 @@ def load(directory, once):
             Organization.objects.get_or_create(name=org["name"], defaults={**org, "position": position})
 
     for position, data in enumerate(read("pages.toml", directory).get("pages", [])):
-        if not once(f"page:{data['slug']}"):
-            continue
+        key = f"page:{data['slug']}"
+        translated = spanish(data)
         sources = data.pop("sources", [])
-        page, created = Page.objects.get_or_create(slug=data["slug"], defaults={**data, "position": position})
-        if created:
-            Source.objects.bulk_create(Source(page=page, position=i + 1, **s) for i, s in enumerate(sources))
+        if once(key):
+            page, created = Page.objects.get_or_create(slug=data["slug"], defaults={**data, **translated, "position": position})
+            if created:
+                Source.objects.bulk_create(Source(page=page, position=i + 1, **s) for i, s in enumerate(sources))
+        # A site that loaded the English pages before gets the Spanish once.
+        if translated and once(f"{key}:es"):
+            add_translations(Page.objects.filter(slug=data["slug"]).first(), translated)

@@ -209,3 +209,16 @@ def test_the_result_closes_the_letter_and_shows_on_the_page(client, fight):
     assert "Send my letter" not in page
     assert write(client).status_code == 410
     assert Letter.objects.count() == 0
+
+
+def test_a_letter_written_on_the_spanish_site_is_confirmed_in_spanish(client, fight, smtp):
+    response = client.post(
+        "/es/letters/chicago-il/",
+        {"name": "Ana Ruiz", "email": "ana@example.org", "zip_code": "60614", "body": "Voten no, por favor."},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 302 and response["Location"] == "/es/letters/chicago-il/sent/"
+    run_worker()
+    [(_, message)] = smtp.messages
+    assert message["Subject"] == "Confirma tu carta al concejo de Chicago"
+    assert "/es/letters/confirm/" in message.get_content()

@@ -60,3 +60,25 @@ def test_every_city_is_loaded_as_the_toml_describes_it(default_content):
         expected = (entry["latitude"], entry["longitude"]) if "latitude" in entry else geo.lookup_city(action.city, action.state)
         assert (float(action.latitude), float(action.longitude)) == pytest.approx(expected, abs=1e-4), action
         assert action.map_position == pytest.approx(geo.project(expected[1], expected[0]), abs=0.01)
+
+
+def test_a_site_loaded_in_english_gets_the_spanish_once_without_overwriting(default_content):
+    """Sites that loaded the English content before the translation get the Spanish added."""
+    from core.models import LoadedDefault
+    from pages.models import Page
+
+    LoadedDefault.objects.filter(key__endswith=":es").delete()
+    chicago = LocalAction.objects.get(city="Chicago")
+    LocalAction.objects.filter(pk=chicago.pk).update(summary_es="", facts_es="", money_es="Texto propio")
+    Page.objects.filter(slug="our-demands").update(title_es="", body_es="")
+    Statistic.objects.update(text_es="")
+    load_all()
+    chicago.refresh_from_db()
+    assert chicago.summary_es.startswith("La ciudad con más ShotSpotter")
+    assert chicago.facts_es.startswith("En febrero de 2024") and chicago.facts_es == chicago.facts_es.strip()
+    assert chicago.money_es == "Texto propio"  # an organizer's translation stays
+    assert Page.objects.get(slug="our-demands").title_es == "Nuestras demandas"
+    assert all(s.text_es for s in Statistic.objects.all())
+    Page.objects.filter(slug="our-demands").update(title_es="")
+    load_all()  # only once: an organizer who empties a translation keeps it empty
+    assert Page.objects.get(slug="our-demands").title_es == ""
