@@ -50,7 +50,8 @@ def start_worker(sink, **env) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "manage.py", "worker"], cwd=ROOT, env=env)
 
 
-def wait_for(condition, timeout: float = 180, what: str = "")  # generous: a loaded CI machine is slow to start a worker -> None:
+# Generous: a loaded CI machine is slow to start a worker process.
+def wait_for(condition, timeout: float = 180, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
