@@ -22,7 +22,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bench.site import Site, postgres_reachable
+from bench.site import Site, drop_templates, postgres_reachable
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PARTNER = "Bench Partner"
@@ -175,7 +175,10 @@ def main(argv=None) -> int:
     if "postgres" in dbs and not postgres_reachable():
         log("PostgreSQL is not reachable: SQLite only")
         dbs.remove("postgres")
-    results = [run(db, args.rows) for db in dbs]
+    try:
+        results = [run(db, args.rows) for db in dbs]
+    finally:
+        drop_templates()  # the migrated template each Site copies
     write(results)
     return 0
 
