@@ -27,3 +27,14 @@ def pytest_unconfigure(config):
 def _admin_without_second_factor(settings):
     """Most tests use pytest-django's admin_client; the two-factor tests switch this back on."""
     settings.ADMIN_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request to /es/ leaves Spanish active in its thread, as a server thread would."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -83,7 +83,7 @@ def test_send_a_test_to_myself(client, sink, campaign, author):
     assert "A test was sent to ana@coalition.example" in page
     (test,) = sink.received
     assert (test.to, test.subject) == ("ana@coalition.example", "[Test] Draft news")
-    assert "You receive this because you signed" in test.text
+    assert "Recibes esto porque firmaste" in test.text  # the Spanish test asked for: the footer is translated too
     author.email = ""
     author.save()
     page = client.post(f"/admin/updates/update/{update.pk}/do/test/", {"language": "en"}, follow=True).content.decode()
