@@ -217,16 +217,26 @@ ERASED = {
 
 def withdraw(signature_id: int) -> Outcome:
     """Erase the signer's data. The counters drop it on their next run, then the row goes."""
-    with transaction.atomic():
-        rows = Signature.objects.filter(pk=signature_id, state__in=states.CAN_WITHDRAW)
-        if rows.filter(counted=False).delete()[0]:
+    with one_sqlite_writer(), transaction.atomic():
+        # Lock the row before reading `counted`: on PostgreSQL a fold marking it counted right now
+        # commits first, and we see its mark. (Django's delete() reads the keys, then deletes by
+        # key without checking `counted` again: a row the fold had just counted vanished uncounted.)
+        counted = (
+            Signature.objects.select_for_update()
+            .filter(pk=signature_id, state__in=states.CAN_WITHDRAW)
+            .values_list("counted", flat=True)
+            .first()
+        )
+        if counted is None:
+            return Outcome.GONE
+        if not counted:
+            Signature.objects.filter(pk=signature_id).delete()
             return Outcome.DONE
         # Counted: keep an anonymous row (its US state and public identifiers) until the counters
         # subtract it and leave partners a tombstone (counting.py).
-        if rows.update(state=State.WITHDRAWN, **ERASED):
-            EmailShare.objects.filter(signature_id=signature_id).delete()
-            return Outcome.DONE
-    return Outcome.GONE
+        Signature.objects.filter(pk=signature_id).update(state=State.WITHDRAWN, **ERASED)
+        EmailShare.objects.filter(signature_id=signature_id).delete()
+        return Outcome.DONE
 
 
 def erase(queryset, *, actor) -> int:
