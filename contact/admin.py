@@ -34,7 +34,8 @@ class ContactMessageAdmin(AuditedAdmin):
             obj.refresh_from_db()
             messages.success(request, _("Your reply to %(email)s is on its way.") % {"email": obj.email})
             return
-        super().save_model(request, obj, form, change)
+        if "status" in form.changed_data:  # the only other field an organizer edits: through the service, recorded
+            services.set_status(obj, obj.status, actor=request.user)
 
     @admin.action(description=_("Close without reply"), permissions=["change"])
     def close(self, request, queryset):
