@@ -74,6 +74,7 @@ def detail(request, slug):
             "fine_radius": usmap.FINE_RADIUS,
             "icon": usmap.legend_icon(action.style["shape"]),
             "extras": extras.page_sections(request, action),
+            "calls": extras.calls_to_action(request, action),
         },
     )
 
