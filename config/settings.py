@@ -58,7 +58,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: replays the cached public pages that opt in (campaign page, count) without the rest.
+    # Outermost: gzip for responses with no secret in them (no CSRF token, no session; BREACH).
+    "core.middleware.SafeGZipMiddleware",
+    # First after it: replays the cached public pages that opt in (campaign page, count) without the rest.
     "core.http_cache.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
