@@ -159,7 +159,7 @@ def test_closing_messages_needs_change_and_is_recorded(client):
 
 def test_a_reply_is_recorded_without_naming_the_sender(admin_client, admin_user):
     new = message()
-    response = admin_client.post(f"/admin/contact/contactmessage/{new.pk}/change/", {"status": "new", "reply": "Thanks!"})
+    response = admin_client.post(f"/admin/contact/contactmessage/{new.pk}/reply/", {"body": "Thanks!", "replies_seen": 0})
     assert response.status_code == 302
     entry = only_entry()
     assert (entry.actor, entry.action, entry.object_id) == (admin_user, "contact.answer", str(new.pk))
