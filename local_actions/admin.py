@@ -85,6 +85,17 @@ class LocalActionAdmin(AuditedAdmin):
             _("View on the site"),
         )
 
+    def save_model(self, request, obj, form, change):
+        """Publishing or unpublishing, from this form or the list's checkbox, goes through services.publish (its record)."""
+        if not (change and "published" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        published = obj.published
+        obj.published = not published
+        if len(form.changed_data) > 1:  # other fields changed too: saved and recorded as any edit
+            super().save_model(request, obj, form, change)
+        services.publish(LocalAction.objects.filter(pk=obj.pk), published, actor=request.user)
+        obj.published = published
+
     @admin.action(description=_("Publish the selected local actions"), permissions=["change"])
     def publish(self, request, queryset):
         count = services.publish(queryset, True, actor=request.user)
