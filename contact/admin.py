@@ -46,6 +46,10 @@ class ContactMessageAdmin(AuditedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(replies_total=Count("replies"))
 
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:  # the only field edited here: through the service, with its record
+            services.set_status(obj, obj.status, actor=request.user)
+
     @admin.display(description=_("replies"), ordering="replies_total")
     def reply_count(self, obj):
         return obj.replies_total

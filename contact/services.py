@@ -54,6 +54,15 @@ def close(queryset, *, actor) -> int:
     return closed
 
 
+def set_status(message: ContactMessage, status: str, *, actor) -> bool:
+    """An organizer moves one message by hand (closes it, takes it off hold, reopens it); returns whether it changed."""
+    with transaction.atomic():
+        changed = ContactMessage.objects.filter(pk=message.pk).exclude(status=status).update(status=status)
+        if changed:
+            audit.record(actor, "contact.status", message, label=label(message), data={"status": status})
+    return bool(changed)
+
+
 def label(message: ContactMessage) -> str:
     """How the history names a message: not after its sender (personal data, kept there for good)."""
     return f"{ContactMessage._meta.verbose_name} #{message.pk}"

@@ -54,27 +54,25 @@ class LocalActionAdmin(AuditedAdmin):
         css = {"all": ["organizer/admin.css"]}
 
     def save_model(self, request, obj, form, change):
-        # Publishing (the box ticked here or in the list) goes through the service: it is recorded,
-        # and the group whose submission became this page is emailed.
-        publishing = obj.published and (not change or "published" in form.changed_data)
-        if publishing:
-            obj.published = False
-        super().save_model(request, obj, form, change)
-        if publishing:
-            services.publish(LocalAction.objects.filter(pk=obj.pk), True, actor=request.user)
-            obj.published = True
-            told = obj.submissions.filter(review=Submission.Review.APPROVED, notified_at__isnull=True).count()
-            if told:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "Published: the group that sent it in will be emailed.",
-                        "Published: the %(count)d groups that sent it in will be emailed.",
-                        told,
-                    )
-                    % {"count": told},
-                    messages.SUCCESS,
-                )
+        """Publishing or unpublishing, from this form or the list's checkbox, goes through services.publish (its record);
+        publishing tells the group whose submission became this page."""
+        toggled = "published" in form.changed_data if change else obj.published
+        if not toggled:
+            return super().save_model(request, obj, form, change)
+        published = obj.published
+        obj.published = not published
+        if not change or len(form.changed_data) > 1:  # other fields changed too: saved and recorded as any edit
+            super().save_model(request, obj, form, change)
+        services.publish(LocalAction.objects.filter(pk=obj.pk), published, actor=request.user)
+        obj.published = published
+        told = obj.submissions.filter(review=Submission.Review.APPROVED, notified_at__isnull=True).count() if published else 0
+        if told:
+            message = ngettext(
+                "Published: the group that sent it in will be emailed.",
+                "Published: the %(count)d groups that sent it in will be emailed.",
+                told,
+            )
+            self.message_user(request, message % {"count": told}, messages.SUCCESS)
 
     @admin.display(description=_("sent in by"))
     def sent_in_by(self, obj):

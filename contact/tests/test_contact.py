@@ -258,3 +258,17 @@ def test_a_replayed_proof_of_work_is_refused(client, monkeypatch):
     assert client.post("/get-involved/", {**GOOD, "pow": payload}).status_code == 302
     assert client.post("/get-involved/", {**GOOD, "pow": payload}).status_code == 400
     assert ContactMessage.objects.count() == 1
+
+
+def test_closing_a_message_from_its_page_is_recorded_without_the_senders_name(admin_client, client):
+    from audit.models import AuditEntry
+
+    client.post("/get-involved/", GOOD)
+    message = ContactMessage.objects.get()
+    response = admin_client.post(f"/admin/contact/contactmessage/{message.pk}/change/", {"status": "closed"})
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.status == "closed" and not message.replies.exists()
+    entry = AuditEntry.objects.get(action="contact.status")
+    assert entry.data == {"status": "closed"} and entry.actor.username == "admin"
+    assert GOOD["name"] not in entry.object_repr

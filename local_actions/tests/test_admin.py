@@ -196,3 +196,24 @@ def test_the_admin_explains_bad_coordinates(client, organizer, overrides, error)
     response = client.post("/admin/local_actions/localaction/add/", admin_form(**overrides))
     assert response.status_code == 200
     assert error in response.content.decode()
+
+
+def test_unpublishing_from_the_edit_form_goes_through_the_service_and_is_recorded(client, organizer):
+    from audit.models import AuditEntry
+
+    client.post("/admin/local_actions/localaction/add/", admin_form())
+    reno = LocalAction.objects.get(city="Reno")
+    unpublish = {k: v for k, v in admin_form(**{"sources-TOTAL_FORMS": "0"}).items() if k != "published"}
+    assert client.post(f"/admin/local_actions/localaction/{reno.pk}/change/", unpublish).status_code == 302
+    reno.refresh_from_db()
+    assert not reno.published
+    assert "/local/reno-nv/" not in client.get("/local/").content.decode()
+    assert AuditEntry.objects.filter(action="local_actions.unpublish", actor=organizer, rows=1).exists()
+    # Another field edited with it: both land, each with its record.
+    republish = admin_form(facts="The council voted.", **{"sources-TOTAL_FORMS": "0"})
+    assert client.post(f"/admin/local_actions/localaction/{reno.pk}/change/", republish).status_code == 302
+    reno.refresh_from_db()
+    assert reno.published and reno.facts == "The council voted."
+    assert AuditEntry.objects.filter(action="local_actions.publish", actor=organizer).exists()
+    edits = AuditEntry.objects.filter(action="local_actions.localaction.changed")
+    assert any("facts" in entry.data["fields"] for entry in edits)
