@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,7 +20,7 @@ from .models import Campaign, Signature
 
 @admin.register(Campaign)
 class CampaignAdmin(AuditedAdmin):
-    list_display = ["title", "kind", "published", "is_open", "signature_count", "export_link"]
+    list_display = ["title", "kind", "published", "is_open", "signature_count"]  # and the exports: get_list_display
     list_filter = ["kind", "published", "is_open"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
@@ -33,10 +35,14 @@ class CampaignAdmin(AuditedAdmin):
     def signature_count(self, obj):
         return counting.public_counts(obj.pk)["total"]
 
-    @admin.display(description=_("export"))
-    def export_link(self, obj):
-        url = reverse("admin:signatures_campaign_export", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("CSV of verified signatures"))
+    @staticmethod
+    def _exports(request):
+        """The exports this organizer may download: (kind, permission, label)."""
+        every = [
+            ("signers", "signatures.export_signature", _("Signers")),
+            ("supporters", "signatures.export_supporters", _("Supporters (emails)")),
+        ]
+        return [row for row in every if request.user.has_perm(row[1])]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -48,19 +54,39 @@ class CampaignAdmin(AuditedAdmin):
         return field
 
     def get_urls(self):
+        view = self.admin_site.admin_view(self.export_view)
         return [
-            path("<int:pk>/export/", self.admin_site.admin_view(self.export_view), name="signatures_campaign_export"),
+            path("<int:pk>/export/", view, {"kind": "signers", "fmt": "csv"}, name="signatures_campaign_export"),
+            path("<int:pk>/export/<str:kind>.<str:fmt>", view, name="signatures_campaign_export_as"),
             *super().get_urls(),
         ]
 
     def get_list_display(self, request):
-        shown = super().get_list_display(request)
-        return shown if request.user.has_perm("signatures.export_signature") else [f for f in shown if f != "export_link"]
+        """The export column links only the exports this organizer may download (none: no column)."""
+        exports = self._exports(request)
 
-    def export_view(self, request, pk):
-        if not request.user.has_perm("signatures.export_signature"):
+        @admin.display(description=_("export"))
+        def export_link(obj):
+            links = (
+                format_html(
+                    "{}: {}", label, format_html_join(" · ", '<a href="{}">{}</a>', (
+                        (reverse("admin:signatures_campaign_export_as", args=[obj.pk, kind, fmt]), name)
+                        for fmt, name in (("xlsx", "Excel"), ("csv", "CSV"))
+                    )),
+                )
+                for kind, _perm, label in exports
+            )  # fmt: skip
+            return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links))
+
+        shown = list(super().get_list_display(request))
+        return [*shown, export_link] if exports else shown
+
+    def export_view(self, request, pk, kind, fmt):
+        if kind not in export.KINDS or fmt not in export.FORMATS:
+            raise Http404
+        if not any(row[0] == kind for row in self._exports(request)):
             raise PermissionDenied
-        return export.csv_response(get_object_or_404(Campaign, pk=pk), actor=request.user)
+        return export.response(kind, get_object_or_404(Campaign, pk=pk), fmt, actor=request.user)
 
 
 class ApprovalFilter(admin.SimpleListFilter):
