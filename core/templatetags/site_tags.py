@@ -47,3 +47,13 @@ def cite(value, sources, autoescape=True):
             )
         out.append(part)
     return mark_safe("".join(out))  # noqa: S308 - only our own links added to escaped or safe HTML
+
+
+# The explainers' icons (core/static/img/icons/), by page address; other pages get a generic one.
+PAGE_ICONS = {"racist-data", "algorithmic-bias", "profits"}
+
+
+@register.filter
+def page_icon(slug) -> str:
+    """The static path of a content page's icon."""
+    return f"img/icons/{slug if slug in PAGE_ICONS else 'document'}.svg"
