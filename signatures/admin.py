@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin import AuditedAdmin
+from core.translation_admin import BilingualAdmin
 
 from . import counting, export, services
 from .emails import email_hash
@@ -17,7 +18,7 @@ from .models import Campaign, Signature
 
 
 @admin.register(Campaign)
-class CampaignAdmin(AuditedAdmin):
+class CampaignAdmin(BilingualAdmin, AuditedAdmin):
     list_display = ["title", "kind", "published", "is_open", "signature_count", "export_link"]
     list_filter = ["kind", "published", "is_open"]
     search_fields = ["title", "summary"]
