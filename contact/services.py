@@ -1,9 +1,9 @@
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import get_language
 
 from audit import services as audit
 
-from .models import ContactMessage
+from .models import ContactMessage, ContactReply
 from .tasks import notify_organizers, send_reply
 
 
@@ -14,6 +14,7 @@ def receive(form, held: bool = False) -> ContactMessage:
     """
     with transaction.atomic():
         message = form.save(commit=False)
+        message.language = (get_language() or "")[:8]
         if held:
             message.status = ContactMessage.Status.HELD
         message.save()
@@ -22,16 +23,27 @@ def receive(form, held: bool = False) -> ContactMessage:
     return message
 
 
-def answer(message: ContactMessage, reply: str, user) -> bool:
-    """Email a reply once; a second call for the same message does nothing."""
+def reply(message: ContactMessage, body: str, user, *, replies_seen: int) -> ContactReply | None:
+    """Add an organizer's reply to the thread and queue its email, once.
+
+    `replies_seen` is how many replies the organizer saw when they wrote: a
+    second press of "Send" (a double click, a resent form) finds one more and
+    adds nothing, so each reply is emailed exactly once. Returns None then.
+    """
+    body = body.strip()
+    if not body:
+        return None
     with transaction.atomic():
-        updated = ContactMessage.objects.filter(pk=message.pk, replied_at__isnull=True).update(
-            reply=reply, replied_at=timezone.now(), replied_by=user, status=ContactMessage.Status.ANSWERED
-        )
-        if updated:
-            send_reply.enqueue(message.pk)
-            audit.record(user, "contact.answer", message, label=label(message))
-    return bool(updated)
+        locked = ContactMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.replies.count() != replies_seen:
+            return None
+        new = ContactReply.objects.create(message=locked, body=body, sent_by=user)
+        locked.status = ContactMessage.Status.ANSWERED
+        locked.save(update_fields=["status"])
+        send_reply.enqueue(new.pk)  # a row in the same transaction: queued if and only if the reply is saved
+        audit.record(user, "contact.answer", locked, label=label(locked), data={"reply": new.pk})
+    message.status = locked.status
+    return new
 
 
 def close(queryset, *, actor) -> int:
@@ -40,6 +52,15 @@ def close(queryset, *, actor) -> int:
         closed = queryset.filter(status=ContactMessage.Status.NEW).update(status=ContactMessage.Status.CLOSED)
         audit.record(actor, "contact.close", ContactMessage, rows=closed)
     return closed
+
+
+def set_status(message: ContactMessage, status: str, *, actor) -> bool:
+    """An organizer moves one message by hand (closes it, takes it off hold, reopens it); returns whether it changed."""
+    with transaction.atomic():
+        changed = ContactMessage.objects.filter(pk=message.pk).exclude(status=status).update(status=status)
+        if changed:
+            audit.record(actor, "contact.status", message, label=label(message), data={"status": status})
+    return bool(changed)
 
 
 def label(message: ContactMessage) -> str:

@@ -118,6 +118,12 @@ class Marker:
     colour: str
     x: float
     y: float
+    city: str = ""
+    state: str = ""
+    home: tuple[float, float] | None = None  # the true place, before markers are nudged apart
+
+    def __post_init__(self):
+        self.home = self.home or (self.x, self.y)
 
     @property
     def d(self) -> str:
@@ -220,6 +226,47 @@ def choropleth(values: dict, unit: str) -> dict:
 
 # --- Markers ----------------------------------------------------------------------
 
+# Tap targets (WCAG 2.5.8: at least 24 x 24 CSS px), in map units. The map is as wide as the page:
+# from 48rem (768 px) it is at least 735 px wide, so a 16-unit radius is 24 px across; on a
+# 360 px phone it is 328 px wide, where 24 px is 72 units. Phones get the clustered layer.
+FINE_RADIUS = 16.0
+COARSE_RADIUS = 36.5
+
+
+@dataclass
+class Cluster:
+    """Markers too close to tell apart on a phone, drawn as one mark with their count."""
+
+    members: list
+    x: float
+    y: float
+    state: str = ""
+
+    @property
+    def single(self):
+        return self.members[0] if len(self.members) == 1 else None
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+    @property
+    def url(self) -> str:
+        if self.single:
+            return self.single.url
+        return f"#state-{self.state.lower()}"  # the list below the map, where each has its link
+
+    @property
+    def label(self) -> str:
+        if self.single:
+            return self.single.label
+        names = ", ".join(m.city for m in self.members)
+        return _("%(count)s local fights: %(names)s") % {"count": self.count, "names": names}
+
+    @property
+    def d(self) -> str:
+        return self.single and shape_path(self.single.shape, self.x, self.y, size=16)
+
 
 def markers(actions) -> list[Marker]:
     """One marker per action that has coordinates on the map, in the order given (the tab order)."""
@@ -228,22 +275,53 @@ def markers(actions) -> list[Marker]:
         position = action.map_position
         if position is None:
             continue
-        found.append(
-            Marker(
-                url=action.get_absolute_url(),
-                label=action.marker_label,
-                status=action.status,
-                shape=action.style["shape"],
-                colour=action.style["colour"],
-                x=position[0],
-                y=position[1],
-            )
+        marker = Marker(
+            url=action.get_absolute_url(),
+            label=action.marker_label,
+            status=action.status,
+            shape=action.style["shape"],
+            colour=action.style["colour"],
+            x=position[0],
+            y=position[1],
+            city=action.city,
+            state=action.state,
         )
-    spread(found)
+        found.append(marker)
+    spread(found, gap=2 * FINE_RADIUS + 1)
     return found
 
 
-def spread(found: list[Marker], gap: float = 15.0, rounds: int = 30) -> None:
+def clusters(found: list[Marker], radius: float = COARSE_RADIUS) -> list[Cluster]:
+    """The phone layer: markers whose tap targets would touch are merged, until none do.
+
+    Each cluster sits at the mean of its members' true places; merging goes on
+    while two clusters are closer than two radii, so no target covers another.
+    A cluster of several links to the list of fights below the map.
+    """
+    groups = [Cluster(members=[m], x=m.home[0], y=m.home[1]) for m in found]
+    while True:
+        closest = None
+        for i, a in enumerate(groups):
+            for b in groups[i + 1 :]:
+                distance = math.hypot(a.x - b.x, a.y - b.y)
+                if distance < 2 * radius and (closest is None or distance < closest[0]):
+                    closest = (distance, a, b)
+        if closest is None:
+            break
+        _distance, a, b = closest
+        merged = a.members + b.members
+        a.members = merged
+        homes = [m.home for m in merged]
+        a.x = sum(h[0] for h in homes) / len(homes)
+        a.y = sum(h[1] for h in homes) / len(homes)
+        groups.remove(b)
+    for group in groups:
+        group.members.sort(key=lambda m: (m.state, m.city))
+        group.state = group.members[0].state
+    return groups
+
+
+def spread(found: list[Marker], gap: float = 15.0, rounds: int = 60) -> None:
     """Nudge markers apart until none covers another (Boston and Cambridge are 5 km apart).
 
     Each overlapping pair is pushed apart along the line between them; a few

@@ -37,13 +37,17 @@ def index(request):
     shown = [a for a in every if a.status == current] if current else every
     shown.sort(key=lambda a: (a.state_name, a.city))
     by_state = [(name, list(group)) for name, group in groupby(shown, key=lambda a: a.state_name)]
+    markers = usmap.markers(shown)
     return render(
         request,
         "local_actions/index.html",
         {
             "states": usmap.states(),
             "viewbox": usmap.VIEWBOX,
-            "markers": usmap.markers(shown),
+            "markers": markers,
+            "clusters": usmap.clusters(markers),
+            "fine_radius": usmap.FINE_RADIUS,
+            "coarse_radius": usmap.COARSE_RADIUS,
             "legend": status_legend(every, current),
             "current_status": current,
             "current_label": Status(current).label if current else "",
@@ -67,6 +71,7 @@ def detail(request, slug):
             "states": usmap.states(),
             "viewbox": usmap.VIEWBOX,
             "markers": usmap.markers([action]),
+            "fine_radius": usmap.FINE_RADIUS,
             "icon": usmap.legend_icon(action.style["shape"]),
             "extras": extras.page_sections(request, action),
         },

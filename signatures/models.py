@@ -166,6 +166,8 @@ class Signature(models.Model):
         permissions = [
             ("erase_signature", _("Can erase a signer's data")),
             ("export_signature", _("Can export signatures as CSV")),
+            # The only export with email addresses: its own grant (the Coordinator role).
+            ("export_supporters", _("Can export supporters who asked for updates (with their emails)")),
         ]
         constraints = [
             # One signature per address per campaign, enforced by the database

@@ -119,7 +119,7 @@ def test_approving_or_rejecting_a_submission_is_recorded_without_the_contact(adm
     run_action(admin_client, "/admin/local_actions/submission/", "reject", second)
     entries = list(AuditEntry.objects.order_by("pk"))
     assert [(e.action, e.actor) for e in entries] == [("local_actions.approve", admin_user), ("local_actions.reject", admin_user)]
-    assert entries[0].data == {"local_action": LocalAction.objects.get(city="Tulsa").pk}
+    assert entries[0].data == {"local_action": LocalAction.objects.get(city="Tulsa").pk, "draft": True}
     assert "Tulsa, OK" in entries[0].object_repr
     assert not any("Ana" in e.object_repr for e in entries)
 
@@ -159,7 +159,7 @@ def test_closing_messages_needs_change_and_is_recorded(client):
 
 def test_a_reply_is_recorded_without_naming_the_sender(admin_client, admin_user):
     new = message()
-    response = admin_client.post(f"/admin/contact/contactmessage/{new.pk}/change/", {"status": "new", "reply": "Thanks!"})
+    response = admin_client.post(f"/admin/contact/contactmessage/{new.pk}/reply/", {"body": "Thanks!", "replies_seen": 0})
     assert response.status_code == 302
     entry = only_entry()
     assert (entry.actor, entry.action, entry.object_id) == (admin_user, "contact.answer", str(new.pk))

@@ -42,24 +42,25 @@ def run_action(client, model, action, objects):
     )
 
 
-def test_approve_puts_the_city_on_the_map_with_coordinates_from_the_offline_lookup(client, organizer):
-    submission = make_submission()
+def test_approve_makes_a_draft_with_coordinates_from_the_offline_lookup(client, organizer):
+    submission = make_submission(description="The police want a pilot. The vote is in March.")
     response = run_action(client, "submission", "approve", [submission])
-    assert "Tulsa, OK is on the map and published." in response.content.decode()
+    assert "Tulsa, OK is a draft, not on the site yet" in response.content.decode()
 
     submission.refresh_from_db()
     assert submission.review == Submission.Review.APPROVED
     assert submission.reviewed_by == organizer
     action = submission.action
-    assert action.published and action.status == "proposed" and action.slug == "tulsa-ok"
+    assert not action.published and action.status == "proposed" and action.slug == "tulsa-ok"
+    assert action.summary == "The police want a pilot."
     assert action.group_name == "Tulsa Community Safety"
-    assert action.facts == "The police want a pilot."
+    assert action.facts == "The police want a pilot. The vote is in March."
     assert abs(action.latitude - Decimal("36.15")) < 1 and abs(action.longitude - Decimal("-95.99")) < 1
-    assert action.sources.get().url == "https://news.example/tulsa"
-
-    html = client.get("/local/").content.decode()
-    assert 'aria-label="Tulsa, OK: proposed' in html
-    assert "The police want a pilot." in client.get("/local/tulsa-ok/").content.decode()
+    source = action.sources.get()
+    assert (source.position, source.outlet, source.url) == (1, "news.example", "https://news.example/tulsa")
+    # A draft: not on the map, no page, until an organizer publishes it.
+    assert "Tulsa" not in client.get("/local/").content.decode()
+    assert client.get("/local/tulsa-ok/").status_code == 404
 
 
 def test_approving_twice_or_after_rejecting_does_nothing(client, organizer):
@@ -77,13 +78,15 @@ def test_approving_a_city_already_on_the_map_links_it_without_overwriting(client
     chicago.published = False
     chicago.save()
     submission = make_submission(city="chicago", state="IL", status="active", description="New info")
+    before = chicago.sources.count()
     response = run_action(client, "submission", "approve", [submission])
-    assert "already on the map" in response.content.decode()
+    assert "already on the site" in response.content.decode()
     chicago.refresh_from_db()
     assert chicago.status == "cancelled" and "New info" not in chicago.facts  # the organizer's text stays
-    assert chicago.published
+    assert not chicago.published  # the organizer decides
     assert chicago.group_name == "Tulsa Community Safety"  # was empty
-    assert chicago.sources.last().url == "https://news.example/tulsa"
+    added = chicago.sources.last()
+    assert (added.position, added.outlet, added.url) == (before + 1, "news.example", "https://news.example/tulsa")
     assert LocalAction.objects.filter(state="IL").count() == 1
 
 
@@ -193,3 +196,24 @@ def test_the_admin_explains_bad_coordinates(client, organizer, overrides, error)
     response = client.post("/admin/local_actions/localaction/add/", admin_form(**overrides))
     assert response.status_code == 200
     assert error in response.content.decode()
+
+
+def test_unpublishing_from_the_edit_form_goes_through_the_service_and_is_recorded(client, organizer):
+    from audit.models import AuditEntry
+
+    client.post("/admin/local_actions/localaction/add/", admin_form())
+    reno = LocalAction.objects.get(city="Reno")
+    unpublish = {k: v for k, v in admin_form(**{"sources-TOTAL_FORMS": "0"}).items() if k != "published"}
+    assert client.post(f"/admin/local_actions/localaction/{reno.pk}/change/", unpublish).status_code == 302
+    reno.refresh_from_db()
+    assert not reno.published
+    assert "/local/reno-nv/" not in client.get("/local/").content.decode()
+    assert AuditEntry.objects.filter(action="local_actions.unpublish", actor=organizer, rows=1).exists()
+    # Another field edited with it: both land, each with its record.
+    republish = admin_form(facts="The council voted.", **{"sources-TOTAL_FORMS": "0"})
+    assert client.post(f"/admin/local_actions/localaction/{reno.pk}/change/", republish).status_code == 302
+    reno.refresh_from_db()
+    assert reno.published and reno.facts == "The council voted."
+    assert AuditEntry.objects.filter(action="local_actions.publish", actor=organizer).exists()
+    edits = AuditEntry.objects.filter(action="local_actions.localaction.changed")
+    assert any("facts" in entry.data["fields"] for entry in edits)

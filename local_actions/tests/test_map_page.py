@@ -13,13 +13,14 @@ def test_the_map_has_every_state_and_a_linked_marker_per_published_action(client
     response = client.get("/local/")
     assert response.status_code == 200
     html = response.content.decode()
-    start = html.index('<svg class="us-map-svg"')
+    start = html.index('<svg class="us-map-svg')
     svg = html[start : html.index("</svg>", start)]
+    fine = svg[svg.index('<g class="markers markers-fine">') : svg.index('<g class="markers markers-coarse">')]
     assert 'viewBox="0 0 975 610"' in svg
     assert 'role="group"' in svg
     assert '<title id="local-map-title">Map of the United States: 24 local fights</title>' in svg
     assert svg.count('<path d="M') == 51  # the 50 states and DC
-    links = re.findall(r'<a href="(/local/[^"]+/)" class="marker status-(\w+)" aria-label="([^"]+)">', svg)
+    links = re.findall(r'<a href="(/local/[^"]+/)" class="marker status-(\w+)" aria-label="([^"]+)">', fine)
     assert len(links) == LocalAction.objects.published().count() == 24
     assert ("/local/chicago-il/", "cancelled", "Chicago, IL: contract cancelled (2018-2024)") in links
     assert ("/local/new-york-ny/", "contested", "New York, NY: contested (2014-2025)") in links
@@ -70,16 +71,18 @@ def test_an_unknown_filter_shows_everything(client, default_content):
     response = client.get("/local/?status=<script>")
     assert response.status_code == 200
     assert "<script>" not in response.content.decode()
-    assert len(re.findall(r'class="marker status-', response.content.decode())) == 24
+    html = response.content.decode()
+    fine = html[html.index('<g class="markers markers-fine">') : html.index('<g class="markers markers-coarse">')]
+    assert len(re.findall(r'class="marker status-', fine)) == 24
 
 
 def test_the_list_beneath_the_map_is_grouped_by_state(client, default_content):
     html = client.get("/local/").content.decode()
     section = html.split('<section aria-labelledby="list-heading">')[1]
-    states = re.findall(r"<h3>([^<]+)</h3>", section)
+    states = re.findall(r'<h3 id="state-[a-z]{2}">([^<]+)</h3>', section)
     assert states == sorted(states)
     assert "Massachusetts" in states and "Ohio" in states
-    ohio = section.split("<h3>Ohio</h3>")[1].split("<h3>")[0]
+    ohio = section.split('<h3 id="state-oh">Ohio</h3>')[1].split("<h3")[0]
     assert [c for c in ("Cleveland", "Columbus", "Dayton") if c in ohio] == ["Cleveland", "Columbus", "Dayton"]
 
 
@@ -119,3 +122,11 @@ def test_sitemap_lists_the_map_and_the_action_pages(client, default_content):
     xml = client.get("/sitemap.xml").content.decode()
     assert "/local/</loc>" in xml
     assert "/local/chicago-il/</loc>" in xml
+
+
+def test_the_map_numbers_are_not_localized_in_spanish(client, default_content):
+    # Spanish writes 16,0 for 16.0: an SVG attribute must not (the browser rejects it).
+    for path in ("/es/local/", "/es/local/boston-ma/"):
+        html = client.get(path).content.decode()
+        svg = html[html.index('<svg class="us-map-svg') : html.index("</svg>", html.index('<svg class="us-map-svg'))]
+        assert not re.search(r'\s(r|cx|cy|x|y|width|height)="[\d.]*,\d', svg), path

@@ -48,3 +48,58 @@ def test_overlapping_markers_are_nudged_apart_a_little():
     same = [marker(10, 10), marker(10, 10)]
     usmap.spread(same)
     assert same[0].x != same[1].x
+
+
+def _place(city, state, x, y):
+    return usmap.Marker(
+        url=f"/local/{city.lower()}/",
+        label=city,
+        status="active",
+        shape="circle",
+        colour="#000000",
+        x=x,
+        y=y,
+        city=city,
+        state=state,
+    )
+
+
+def test_on_a_phone_markers_that_would_touch_become_one_mark_with_their_count():
+    boston, cambridge = _place("Boston", "MA", 908.7, 167.1), _place("Cambridge", "MA", 907.8, 165.0)
+    fall_river = _place("Fall River", "MA", 912.0, 185.0)
+    denver = _place("Denver", "CO", 390.0, 290.0)
+    found = usmap.clusters([boston, cambridge, fall_river, denver])
+    assert len(found) == 2
+    massachusetts = next(c for c in found if c.count == 3)
+    assert massachusetts.url == "#state-ma"
+    assert "Boston, Cambridge, Fall River" in massachusetts.label and "3" in massachusetts.label
+    alone = next(c for c in found if c.count == 1)
+    assert alone.url == "/local/denver/" and alone.label == "Denver"
+    # No two tap targets on the phone layer touch.
+    for i, a in enumerate(found):
+        for b in found[i + 1 :]:
+            assert ((a.x - b.x) ** 2 + (a.y - b.y) ** 2) ** 0.5 >= 2 * usmap.COARSE_RADIUS
+
+
+def test_on_a_wide_screen_every_marker_keeps_a_tap_target_of_its_own():
+    from local_actions.models import LocalAction
+
+    class Action:
+        def __init__(self, city, state, x, y):
+            self.city, self.state, self.map_position = city, state, (x, y)
+            self.status, self.style, self.marker_label = "active", {"shape": "circle", "colour": "#000"}, city
+
+        def get_absolute_url(self):
+            return "/"
+
+    assert LocalAction  # the real model has the attributes this stand-in gives
+    places = [
+        Action("Boston", "MA", 908.7, 167.1),
+        Action("Cambridge", "MA", 907.8, 165.0),
+        Action("Fall River", "MA", 912.0, 185.0),
+        Action("Worcester", "MA", 890.0, 170.0),
+    ]
+    found = usmap.markers(places)
+    for i, a in enumerate(found):
+        for b in found[i + 1 :]:
+            assert ((a.x - b.x) ** 2 + (a.y - b.y) ** 2) ** 0.5 >= 2 * usmap.FINE_RADIUS
