@@ -8,4 +8,5 @@ urlpatterns = [
     path("add/", views.submit, name="submit"),
     path("add/thanks/", views.thanks, name="thanks"),
     path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/share.png", views.share_image_view, name="share_image"),
 ]
