@@ -28,6 +28,17 @@ def local_action_card(action: LocalAction) -> share_image.ShareCard:
     )
 
 
+def map_card(cities: int) -> share_image.ShareCard:
+    """The map of local fights: how many cities are on it."""
+    return share_image.ShareCard(
+        title=_("Where people are organizing against ShotSpotter"),
+        kicker=_("Local fights"),
+        figure=str(cities) if cities else "",
+        figure_label=ngettext("city on the map", "cities on the map", cities) if cities else "",
+        site_name=SiteSettings.load().site_name,
+    )
+
+
 def profits_figure() -> tuple[str, str]:
     """The profits page's key figure (settings.PAGE_SHARE_FIGURES): the total cities are known to have paid."""
     amounts = list(LocalAction.objects.published().exclude(amount_usd=None).values_list("amount_usd", flat=True))

@@ -56,8 +56,15 @@ def index(request):
             "total": len(every),
             "shown": shown,
             "by_state": by_state,
+            "share_image": share_image.url(reverse("local_actions:map_share_image"), share.map_card(len(every))),
         },
     )
+
+
+@require_safe
+def map_share_image_view(request):
+    """The map's 1200x630 share image: how many cities are on it."""
+    return share_image.response(request, share.map_card(LocalAction.objects.published().count()))
 
 
 

@@ -110,3 +110,14 @@ def test_the_profits_image_states_the_total_cities_paid(client, site):
     assert figure.startswith("$") and "cities" in label
     meta = meta_of(client.get("/profits/").content.decode())
     assert "/profits/share.png?v=" in meta["og:image"]
+
+
+def test_the_map_image_counts_the_cities_on_it(client, site):
+    from local_actions.models import LocalAction
+
+    meta = meta_of(client.get("/local/").content.decode())
+    assert "/local/share.png?v=" in meta["og:image"]
+    before = meta["og:image"]
+    LocalAction.objects.filter(pk=LocalAction.objects.first().pk).update(published=False)
+    after = meta_of(client.get("/local/").content.decode())["og:image"]
+    assert after != before  # one city fewer: a new picture
