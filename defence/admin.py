@@ -73,9 +73,6 @@ class RateLimitAdmin(AuditedAdmin):
 
     change_list_template = "admin/defence/ratelimit/change_list.html"
 
-    class Media:
-        css = {"all": ["organizer/admin.css"]}
-
     def get_urls(self):
         view = self.admin_site.admin_view(self.trending_view)
         allow = self.admin_site.admin_view(require_POST(self.allow_network_view))

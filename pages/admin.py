@@ -61,6 +61,3 @@ class PageAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SourceInline]
     view_on_site = True
-
-    class Media:
-        css = {"all": ["organizer/admin.css"]}
