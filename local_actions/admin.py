@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin import AuditedAdmin
+from core.translation_admin import BilingualAdmin, BilingualTabularInline
 
 from . import services, usmap
 from .models import LocalAction, LocalActionSource, Statistic, Submission
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(BilingualTabularInline):
     model = LocalActionSource
     extra = 1
     fields = ["position", "outlet", "title", "date", "note", "url"]
@@ -38,7 +39,7 @@ class HasCoordinatesFilter(admin.SimpleListFilter):
 
 
 @admin.register(LocalAction)
-class LocalActionAdmin(AuditedAdmin):
+class LocalActionAdmin(BilingualAdmin, AuditedAdmin):
     list_display = ["city", "state", "status", "years", "amount_usd", "latitude", "longitude", "published"]
     list_display_links = ["city"]
     list_editable = ["published"]
@@ -263,7 +264,7 @@ class SubmissionAdmin(AuditedAdmin):
 
 
 @admin.register(Statistic)
-class StatisticAdmin(AuditedAdmin):
+class StatisticAdmin(BilingualAdmin, AuditedAdmin):
     list_display = ["text", "topic", "source", "position", "published"]
     list_editable = ["position", "published"]
     list_filter = ["topic", "published"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin
+from core.translation_admin import BilingualAdmin
 
 from . import counting, export, services, states
 from .emails import email_hash
@@ -28,7 +29,7 @@ class NameForm(forms.Form):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(AuditedAdmin):
+class CampaignAdmin(BilingualAdmin, AuditedAdmin):
     list_display = ["title", "kind", "published", "is_open", "signature_count"]  # and the exports: get_list_display
     list_filter = ["kind", "published", "is_open"]
     search_fields = ["title", "summary"]
