@@ -38,3 +38,38 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def pytest_configure(config):
+    """The test client and the live server run the site as production does: the admin's and the public's stacks.
+
+    core/stacks.py: /admin/ with settings.MIDDLEWARE, every other address with
+    settings.PUBLIC_MIDDLEWARE; so a public view that read request.user or
+    request.session would fail here as in production.
+    """
+    import django.test.client
+    import django.test.testcases
+    from django.test.client import ClientHandler
+    from django.test.utils import override_settings
+
+    class PublicClientHandler(ClientHandler):
+        def load_middleware(self, is_async=False):
+            from django.conf import settings
+
+            with override_settings(MIDDLEWARE=settings.PUBLIC_MIDDLEWARE):
+                super().load_middleware(is_async)
+
+    class SplitClientHandler:
+        def __init__(self, *args, **kwargs):
+            self.admin = ClientHandler(*args, **kwargs)
+            self.public = PublicClientHandler(*args, **kwargs)
+
+        def __call__(self, environ):
+            from core.stacks import is_admin
+
+            return (self.admin if is_admin(environ["PATH_INFO"]) else self.public)(environ)
+
+    from core.stacks import SplitSite
+
+    django.test.client.ClientHandler = SplitClientHandler
+    django.test.testcases.WSGIHandler = SplitSite

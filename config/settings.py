@@ -365,6 +365,18 @@ from django.utils.translation import gettext_lazy as _  # noqa: E402
 
 INSTALLED_APPS += ["organizer"]  # last: its post_migrate sets the roles' permissions once all exist
 MIDDLEWARE += ["organizer.addresses.OldAddressMiddleware"]  # a renamed campaign's old links: 301 to the new one
+# The public site's own stack: config/asgi.py serves every address outside ADMIN_PREFIXES with it.
+# MIDDLEWARE less what only the organizers' admin uses (no public view reads request.session, request.user
+# or messages; core/tests/test_split_stacks.py). CSRF stays: the contact, letters and local fight forms post with it.
+ADMIN_ONLY_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+PUBLIC_MIDDLEWARE = [m for m in MIDDLEWARE if m not in ADMIN_ONLY_MIDDLEWARE]
+ADMIN_PREFIXES = ("/admin/",)
 ADMIN_INDEX_TEMPLATE = "admin/organizer/index.html"
 # admin/base_site.html for every admin page (our stylesheet, the time zone said once): found before the admin's own.
 TEMPLATES[0]["DIRS"] = [BASE_DIR / "organizer" / "admin_templates"]
