@@ -8,6 +8,6 @@ from .models import PressItem
 @admin.register(PressItem)
 class PressItemAdmin(AuditedAdmin):
     list_display = ["title", "outlet", "date", "published"]
-    list_filter = ["published", "outlet"]
+    list_filter = ["published", "language", "outlet"]
     list_editable = ["published"]
     search_fields = ["title", "outlet"]
