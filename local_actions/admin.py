@@ -51,9 +51,6 @@ class LocalActionAdmin(BilingualAdmin, AuditedAdmin):
     inlines = [SourceInline]
     actions = ["publish", "unpublish"]
 
-    class Media:
-        css = {"all": ["organizer/admin.css"]}
-
     def save_model(self, request, obj, form, change):
         """Publishing or unpublishing, from this form or the list's checkbox, goes through services.publish (its record);
         publishing tells the group whose submission became this page."""

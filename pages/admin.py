@@ -62,6 +62,3 @@ class PageAdmin(BilingualAdmin, AuditedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SourceInline]
     view_on_site = True
-
-    class Media:
-        css = {"all": ["organizer/admin.css"]}
