@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0003_one_line_case'),
+        ('pages', '0004_merge_0003_embed_0003_one_line_case'),
     ]
 
     operations = [
