@@ -73,6 +73,9 @@ def test_a_sent_in_fight_becomes_a_draft_then_a_published_page_and_the_group_is_
     )
     action = LocalAction.objects.get(city="Tulsa")
     assert not action.published
+    # Their text is in the Spanish column, and in the English one to translate (English is every language's fallback).
+    assert action.summary_es == action.summary_en == "La policía pidió al concejo un piloto de ShotSpotter."
+    assert action.facts_es == action.facts_en == SENT_IN["description"]
     assert client.get("/local/tulsa-ok/").status_code == 404
     assert "Tulsa" not in client.get("/local/").content.decode()
     run_worker()
