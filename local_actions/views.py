@@ -3,6 +3,7 @@ from itertools import groupby
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.extras import stylesheets
 from defence.forms import Verdict, screen
 
 from . import extras, services, usmap
@@ -62,6 +63,7 @@ def index(request):
 @require_safe
 def detail(request, slug):
     action = get_object_or_404(LocalAction.objects.published().prefetch_related("sources"), slug=slug)
+    sections = extras.page_sections(request, action)
     return render(
         request,
         "local_actions/detail.html",
@@ -73,7 +75,8 @@ def detail(request, slug):
             "markers": usmap.markers([action]),
             "fine_radius": usmap.FINE_RADIUS,
             "icon": usmap.legend_icon(action.style["shape"]),
-            "extras": extras.page_sections(request, action),
+            "extras": sections,
+            "page_stylesheets": stylesheets(sections),
         },
     )
 

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_safe
 
-from press.models import PressItem
+from core.extras import sections, stylesheets
 
 from .models import Organization, Page
 
@@ -20,6 +20,11 @@ def calls_to_action() -> list[dict]:
     return ctas
 
 
+def home_sections() -> dict:
+    """What other apps put on the home page (settings.HOME_SECTIONS: context name -> function () -> value)."""
+    return {name: import_string(path)() for name, path in settings.HOME_SECTIONS.items()}
+
+
 @require_safe
 def home(request):
     return render(
@@ -27,9 +32,9 @@ def home(request):
         "pages/home.html",
         {
             "explainers": Page.objects.explainers(),
-            "latest_press": PressItem.objects.newest_first()[:4],
             "organizations": Organization.objects.filter(in_coalition=True),
             "calls_to_action": calls_to_action(),
+            **home_sections(),
         },
     )
 
@@ -37,7 +42,8 @@ def home(request):
 @require_safe
 def page(request, slug):
     page = get_object_or_404(Page.objects.published().prefetch_related("sources"), slug=slug)
-    context = {"page": page}
+    extras = sections(settings.PAGE_EXTRAS.get(page.slug, []), request, page)
+    context = {"page": page, "extras": extras, "page_stylesheets": stylesheets(extras)}
     if page.kind == Page.Kind.ABOUT:
         context["organizations"] = Organization.objects.filter(in_coalition=True)
     if page.kind == Page.Kind.EXPLAINER:

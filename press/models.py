@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core import partial_dates
+from core.models import Citation
 
 
 class PressItemQuerySet(models.QuerySet):
@@ -14,17 +14,8 @@ class PressItemQuerySet(models.QuerySet):
         return self.published().order_by("-date", "-id")
 
 
-class PressItem(models.Model):
+class PressItem(Citation):
     title = models.CharField(_("title"), max_length=300, help_text=_("As published."))
-    outlet = models.CharField(_("outlet"), max_length=200, blank=True)
-    date = models.CharField(
-        _("date"),
-        max_length=10,
-        blank=True,
-        validators=[partial_dates.validate],
-        help_text=_("YYYY-MM-DD, YYYY-MM or YYYY; empty if unknown."),
-    )
-    url = models.URLField(_("link"), blank=True, max_length=500)
     published = models.BooleanField(_("listed on the site"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -40,7 +31,3 @@ class PressItem(models.Model):
 
     def get_absolute_url(self):
         return self.url or f"{reverse('press:list')}#press-{self.pk}"
-
-    @property
-    def date_display(self):
-        return partial_dates.display(self.date)
