@@ -22,6 +22,7 @@ import sys
 import time
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import django
 
@@ -50,6 +51,20 @@ def rss_kb(field: str = "VmRSS") -> int:
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
+
+
+def backend_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (same machine: /proc); 0 on SQLite."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(fn, repeat: int = 1, before=None) -> tuple[float, object]:
@@ -213,21 +228,59 @@ def scale() -> dict:
     }
 
 
-def export_csv() -> dict:
+def _export_by_python(c):
+    """The rows the .xlsx gets, written by csv.writer: what the CSV was before the database formatted it."""
+    import csv
+    import io
+
+    headers, chunks, _ = export.EXPORTS["signers"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write(export.BOM)
+    writer.writerow(headers())
+    for chunk in chunks(c):
+        writer.writerows(chunk)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def export_csv(compare: str = "") -> dict:
+    """The signers' CSV as the admin streams it; with "compare", also csv.writer over the same rows, timed alike."""
     c = campaign()
+    if compare:
+        result = export_csv()
+        digest = hashlib.sha256()
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        for chunk in _export_by_python(c):
+            digest.update(chunk)
+        seconds = time.perf_counter() - t0
+        result["python"] = {
+            "seconds": round(seconds, 2), "cpu_seconds": round(time.process_time() - cpu0, 2),
+            "rows_per_s": round(result["rows"] / seconds), "same_bytes": digest.hexdigest() == result["sha256"],
+        }  # fmt: skip
+        return result
     rss_before = rss_kb()
-    t0 = time.perf_counter()
+    digest = hashlib.sha256()
+    db0 = backend_cpu()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     size = lines = 0
     for chunk in export.csv_response(c, actor="bench").streaming_content:  # what the admin's export view streams
         size += len(chunk)
         lines += chunk.count(b"\r\n")  # names and the like are single-line (validated)
-    seconds = time.perf_counter() - t0
+        digest.update(chunk)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    db_cpu = backend_cpu() - db0
     rows_out = lines - 1
     return {
         "rows": rows_out,
         "bytes": size,
+        "sha256": digest.hexdigest(),
         "seconds": round(seconds, 2),
         "rows_per_s": round(rows_out / seconds),
+        # This process's CPU only (on PostgreSQL the database formats the CSV in its own process).
+        "cpu_seconds": round(cpu, 2),
+        "db_cpu_seconds": round(db_cpu, 2),  # PostgreSQL's backend for this connection (0 on SQLite)
         "rss_before_mb": round(rss_before / 1024, 1),
         "peak_rss_mb": round(rss_kb("VmHWM") / 1024, 1),
     }

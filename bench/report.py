@@ -58,12 +58,21 @@ def _read_at(result, path_kind, connections):
     return next((r for r in result.get("read", []) if r["what"] == path_kind and r["connections"] == connections), None)
 
 
+def _ceiling_connections(c: dict) -> int:
+    return int(c["command"].split()[2])
+
+
 def targets(result: dict) -> list[dict]:
     rows = []
 
     def add(name, value, met):
         rows.append({"target": name, "value": value, "met": met})
 
+    ratio = (result.get("ratios") or {}).get("sign")
+    if ratio is not None:
+        c = result["ceiling"]
+        add(">= 50% of the ceiling's sign, same run", f"{ratio:.0%} ({_sign_at(result, _ceiling_connections(c))['rps']:,.0f} "
+            f"of {c['sign']['rps']:,.0f}/s)", ratio >= 0.5)  # fmt: skip
     s = _sign_at(result, 64)
     if s:
         add(">= 1,000 signs/s at 64 connections", f"{s['rps']:,.0f}/s", s["rps"] >= 1000)
@@ -108,6 +117,26 @@ def _md_run(result: dict) -> list[str]:
     for failure in result.get("failures", []):
         out += ["A part failed:", "", "```", failure.strip()[-2000:], "```", ""]
     out += [f"Server: `{result['server']}`", ""]
+    c = result.get("ceiling")
+    if c and "skipped" in c:
+        out += [f"Ceiling (`{c['command']}`): skipped, {c['skipped']}.", ""]
+    elif c:
+        ratios = result.get("ratios") or {}
+        out += [
+            f"Ceiling, measured in this run just before the sign part (`{c['command']}`: a minimal Django view, granian "
+            f"2 x 4, SQLite; load average {', '.join(f'{x:.2f}' for x in c['loadavg'])}):",
+            "",
+            "| ceiling | req/s | p50 ms | p99 ms | non-2xx | ours, same connections | share |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        ours = {"sign": _sign_at(result, _ceiling_connections(c)), "hello": _read_at(result, "page", _ceiling_connections(c))}
+        for what, key, label in (("sign", "sign", "sign"), ("hello", "page_vs_hello", "petition page")):
+            mine = ours[what]
+            share = f"{ratios[key]:.0%}" if key in ratios else ""
+            theirs = f"{label} {mine['rps']:,.0f}/s (p99 {mine['p99_ms']} ms)" if mine else ""
+            r = c[what]
+            out.append(f"| {what} | {r['rps']:,.0f} | {r['p50_ms']} | {r['p99_ms']} | {r['non2xx']} | {theirs} | {share} |")
+        out.append("")
     if result.get("sign"):
         out += [
             "Sign (POST, unique email per request):",
@@ -218,7 +247,7 @@ def write(result: dict, out_dir: Path = RESULTS) -> Path:
     path = out_dir / f"{stem}-{result['label']}.json"
     if path.exists():  # a run of some parts only: it completes the earlier run of the same label
         earlier = json.loads(path.read_text())
-        for part in ("sign", "read", "freshness", "scale", "emails"):
+        for part in ("ceiling", "sign", "read", "freshness", "scale", "emails"):
             if not result.get(part) and earlier.get(part):
                 result[part] = earlier[part]
         result["targets"] = targets(result)

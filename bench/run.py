@@ -27,11 +27,11 @@ from pathlib import Path
 
 import altcha
 
-from bench import loadgen, report
+from bench import ceiling, loadgen, report
 from bench.site import PETITION, ROOT, Site, drop_templates, free_port, postgres_reachable, postgres_server_url
 from bench.smtp_sink import Sink
 
-PARTS = ("sign", "read", "freshness", "scale", "emails")
+PARTS = ("ceiling", "sign", "read", "freshness", "scale", "emails")
 
 
 def log(message: str) -> None:
@@ -245,6 +245,17 @@ def run(db: str, args) -> dict:
     }
     log(f"{db}: {result['server']}")
     result["failures"] = []
+    if "ceiling" in args.parts:  # first, while nothing else of ours runs; the sign and read parts follow at once
+        try:
+            result["ceiling"] = c = ceiling.run(args.ceiling_connections, args.ceiling_seconds)
+            if "skipped" in c:
+                log(f"ceiling skipped: {c['skipped']}")
+            else:
+                log(f"ceiling ({c['command']}): sign {c['sign']['rps']:,.0f}/s p99 {c['sign']['p99_ms']} ms, "
+                    f"hello {c['hello']['rps']:,.0f}/s")  # fmt: skip
+        except Exception:
+            result["failures"].append(traceback.format_exc())
+            log(f"{db}: the ceiling failed:\n{result['failures'][-1]}")
     for parts, bench in (({"sign", "read"}, bench_sign_and_read), ({"freshness", "emails"}, bench_worker_parts),
                          ({"scale"}, bench_scale)):  # fmt: skip
         if parts & set(args.parts):
@@ -254,6 +265,9 @@ def run(db: str, args) -> dict:
                 # One broken part must not lose the others' figures: it is reported and the run fails.
                 result["failures"].append(traceback.format_exc())
                 log(f"{db}: {bench.__name__} failed:\n{result['failures'][-1]}")
+    result["ratios"] = ceiling.ratios(result)
+    if result["ratios"]:
+        log(f"{db}: share of the ceiling measured in this run: {result['ratios']}")
     result["targets"] = report.targets(result)
     return result
 
@@ -276,6 +290,8 @@ def parse(argv):
     p.add_argument("--scale-rows", type=int, default=1_000_000)
     p.add_argument("--emails", type=int, default=100_000)
     p.add_argument("--email-limit", type=float, default=900, help="give up on the email backlog after this many seconds")
+    p.add_argument("--ceiling-connections", type=int, default=64, help="the ceiling tool's connections (ratio at this load)")
+    p.add_argument("--ceiling-seconds", type=int, default=15, help="the ceiling tool's seconds per endpoint")
     p.add_argument("--make-args", default="", help='extra `make serve` arguments, e.g. "WORKERS=3"')
     p.add_argument("--out", type=Path, default=report.RESULTS, help="where results go")
     p.add_argument("--quick", action="store_true", help="tiny numbers, for the smoke test")
@@ -283,6 +299,7 @@ def parse(argv):
     if args.quick:
         args.loads, args.seconds, args.read_seconds = "4", 2, 2
         args.freshness_samples, args.scale_rows, args.emails, args.email_limit = 2, 1000, 200, 120
+        args.ceiling_connections, args.ceiling_seconds = 4, 2
     args.loads = [int(c) for c in args.loads.split(",")]
     Site.make_args = args.make_args.split()
     args.parts = [p.strip() for p in args.parts.split(",") if p.strip()]

@@ -18,6 +18,8 @@ TECHNICAL = gettext_lazy("Technical (administrators)")
 class CampaignAdminSite(OTPAdminSite):
     site_header = "Stop ShotSpotter: organizers"
     site_title = "Stop ShotSpotter admin"
+    # The organizer home lists every section; a second list beside each page squeezed the tables off a 1280 px screen.
+    enable_nav_sidebar = False
 
     def __init__(self, name="admin"):
         super().__init__(name)

@@ -1,5 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.db import models
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,6 +18,8 @@ class SourceInline(admin.TabularInline):
     model = LocalActionSource
     extra = 1
     fields = ["position", "outlet", "title", "date", "note", "url"]
+    classes = ["sources-inline"]  # narrower inputs (organizer/admin.css): the row fits at 1280 px
+    formfield_overrides = {models.URLField: {"widget": forms.URLInput}}  # one line, without "Currently:"
 
 
 class HasCoordinatesFilter(admin.SimpleListFilter):
@@ -38,10 +45,61 @@ class LocalActionAdmin(AuditedAdmin):
     list_filter = ["published", "status", HasCoordinatesFilter, "state"]
     search_fields = ["city", "state", "summary", "facts", "money", "group_name"]
     prepopulated_fields = {"slug": ["city", "state"]}
-    readonly_fields = ["map_check", "created_at", "updated_at"]
+    readonly_fields = ["map_check", "sent_in_by", "created_at", "updated_at"]
     filter_horizontal = ["press_items"]
     inlines = [SourceInline]
     actions = ["publish", "unpublish"]
+
+    class Media:
+        css = {"all": ["organizer/admin.css"]}
+
+    def save_model(self, request, obj, form, change):
+        """Publishing or unpublishing, from this form or the list's checkbox, goes through services.publish (its record);
+        publishing tells the group whose submission became this page."""
+        toggled = "published" in form.changed_data if change else obj.published
+        if not toggled:
+            return super().save_model(request, obj, form, change)
+        published = obj.published
+        obj.published = not published
+        if not change or len(form.changed_data) > 1:  # other fields changed too: saved and recorded as any edit
+            super().save_model(request, obj, form, change)
+        services.publish(LocalAction.objects.filter(pk=obj.pk), published, actor=request.user)
+        obj.published = published
+        told = obj.submissions.filter(review=Submission.Review.APPROVED, notified_at__isnull=True).count() if published else 0
+        if told:
+            message = ngettext(
+                "Published: the group that sent it in will be emailed.",
+                "Published: the %(count)d groups that sent it in will be emailed.",
+                told,
+            )
+            self.message_user(request, message % {"count": told}, messages.SUCCESS)
+
+    @admin.display(description=_("sent in by"))
+    def sent_in_by(self, obj):
+        rows = list(obj.submissions.filter(review=Submission.Review.APPROVED)) if obj and obj.pk else []
+        if not rows:
+            return _("Added by an organizer.")
+        items = []
+        for submission in rows:
+            if submission.notified_at:
+                told = _("emailed that it is published on %(date)s") % {"date": date_format(localtime(submission.notified_at))}
+            elif submission.notice_error:
+                told = _("not emailed yet: %(error)s") % {"error": submission.notice_error}
+            elif obj.published:
+                told = _("being emailed that it is published")
+            else:
+                told = _("will be emailed when you publish")
+            items.append(
+                format_html(
+                    "<li><a href='{}'>{}</a>: {} &lt;{}&gt;, {}</li>",
+                    reverse("admin:local_actions_submission_change", args=[submission.pk]),
+                    services.label(submission),
+                    submission.contact_name,
+                    submission.contact_email,
+                    told,
+                )
+            )
+        return format_html("<ul class='sent-in-by'>{}</ul>", format_html_join("", "{}", ((item,) for item in items)))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -53,7 +111,17 @@ class LocalActionAdmin(AuditedAdmin):
         return field
 
     fieldsets = [
-        (None, {"fields": ["city", "state", "slug", "status", "years", "summary", "published"]}),
+        (
+            None,
+            {
+                "fields": ["city", "state", "slug", "status", "years", "summary", "published", "sent_in_by"],
+                "description": _(
+                    "A submitted local fight arrives here as a draft: check the summary, the status and the sources "
+                    "(each labelled by the outlet that published it, not by the group), then tick Published and save. "
+                    "The group that sent it in is emailed then."
+                ),
+            },
+        ),
         (_("The money"), {"fields": ["money", "amount_usd", "usd_per_square_mile_year"]}),
         (_("What happened"), {"fields": ["facts", "press_items"]}),
         (
@@ -85,17 +153,6 @@ class LocalActionAdmin(AuditedAdmin):
             _("View on the site"),
         )
 
-    def save_model(self, request, obj, form, change):
-        """Publishing or unpublishing, from this form or the list's checkbox, goes through services.publish (its record)."""
-        if not (change and "published" in form.changed_data):
-            return super().save_model(request, obj, form, change)
-        published = obj.published
-        obj.published = not published
-        if len(form.changed_data) > 1:  # other fields changed too: saved and recorded as any edit
-            super().save_model(request, obj, form, change)
-        services.publish(LocalAction.objects.filter(pk=obj.pk), published, actor=request.user)
-        obj.published = published
-
     @admin.action(description=_("Publish the selected local actions"), permissions=["change"])
     def publish(self, request, queryset):
         count = services.publish(queryset, True, actor=request.user)
@@ -109,7 +166,9 @@ class LocalActionAdmin(AuditedAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(AuditedAdmin):
-    list_display = ["created_at", "city", "state", "status", "contact_name", "contact_email", "review"]
+    # Five short columns: with the navigation and the filters beside it, the list fits at 1280 px, review column included.
+    list_display = ["place", "status", "review", "draft", "received"]
+    list_display_links = ["place"]
     list_filter = ["review", "status", "created_at"]
     search_fields = ["city", "description", "group_name", "contact_name", "contact_email"]
     date_hierarchy = "created_at"
@@ -124,7 +183,9 @@ class SubmissionAdmin(AuditedAdmin):
         "created_at",
         "reviewed_at",
         "reviewed_by",
-        "action",
+        "draft",
+        "notified_at",
+        "notice_error",
     ]
     # City, state and status stay editable so an organizer can correct them before approving.
     fields = [
@@ -141,9 +202,29 @@ class SubmissionAdmin(AuditedAdmin):
         "review",
         "reviewed_at",
         "reviewed_by",
-        "action",
+        "draft",
+        "notified_at",
+        "notice_error",
     ]
     actions = ["approve", "reject"]
+
+    @admin.display(description=_("city"), ordering="city")
+    def place(self, obj):
+        return f"{obj.city}, {obj.state}"
+
+    @admin.display(description=_("received"), ordering="created_at")
+    def received(self, obj):
+        return date_format(localtime(obj.created_at), "SHORT_DATE_FORMAT")
+
+    @admin.display(description=_("page"))
+    def draft(self, obj):
+        if obj.action_id is None:
+            return "-"
+        state = _("published") if obj.action.published else _("draft: edit and publish")
+        return format_html("<a href='{}'>{}</a>", reverse("admin:local_actions_localaction_change", args=[obj.action_id]), state)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("action")
 
     def audit_label(self, obj):
         return services.label(obj)  # by city: the submission's own name carries its contact person
@@ -163,10 +244,14 @@ class SubmissionAdmin(AuditedAdmin):
                 self.message_user(request, _("%(city)s was already reviewed.") % {"city": submission.city}, messages.WARNING)
                 continue
             if created:
-                text = _("%(city)s is on the map and published.")
+                text = _(
+                    "{city} is a draft, not on the site yet: <a href='{url}'>edit it</a> (summary, status, sources), "
+                    "then tick Published and save. The group is emailed then."
+                )
             else:
-                text = _("%(city)s was already on the map: the submission is linked to it.")
-            self.message_user(request, text % {"city": str(action)}, messages.SUCCESS)
+                text = _("{city} was already on the site: the submission is linked to <a href='{url}'>its page</a>.")
+            url = reverse("admin:local_actions_localaction_change", args=[action.pk])
+            self.message_user(request, format_html(text, city=str(action), url=url), messages.SUCCESS)
             if action.map_position is None:
                 self.message_user(
                     request,

@@ -269,6 +269,10 @@ class Submission(models.Model):
         related_name="submissions",
         verbose_name=_("local action"),
     )
+    # The language of the form it was sent from: the email saying it is published is written in it.
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    notified_at = models.DateTimeField(_("told it is published"), null=True, blank=True)
+    notice_error = models.CharField(_("mail server's answer"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,9 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -13,9 +14,17 @@ from django.utils.translation import ngettext
 
 from audit.admin import AuditedAdmin
 
-from . import counting, export, services
+from . import counting, export, services, states
 from .emails import email_hash
+from .forms import text_field
 from .models import Campaign, Signature
+from .states import State
+
+
+class NameForm(forms.Form):
+    """A misspelt name, corrected by an organizer (the same checks as the sign form's)."""
+
+    name = text_field(_("Corrected name"), 100)
 
 
 @admin.register(Campaign)
@@ -124,7 +133,8 @@ class EmailProblemFilter(admin.SimpleListFilter):
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "campaign", "kind", "state", "place", "created_at", "verified_at", "approved_at"]
+    # What fits at 1280 px beside the filters: confirmation and approval times are on each signature's page.
+    list_display = ["display_name", "kind", "state", "place", "created_at", "campaign"]
     list_filter = [
         "campaign", "state", "kind", ApprovalFilter, EmailProblemFilter, "us_state", "show_name", "wants_updates",
         "recorded_by",
@@ -159,13 +169,71 @@ class SignatureAdmin(admin.ModelAdmin):
             return queryset.filter(Q(email_hash=email_hash(term)) | Q(email__iexact=term)), False
         return super().get_search_results(request, queryset, search_term)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # The list's actions, offered on the signature's own page too (each posts to the list,
-        # so erasing and invalidating still ask for confirmation first).
+    def get_urls(self):
+        return [
+            path("<int:pk>/act/", self.admin_site.admin_view(self.act_view), name="signatures_signature_act"),
+            path("<int:pk>/name/", self.admin_site.admin_view(self.name_view), name="signatures_signature_name"),
+            *super().get_urls(),
+        ]
+
+    def _offered(self, request, signature) -> list[tuple[str, str]]:
+        """The actions this organizer may take on this signature in its present state: (name, label)."""
+        applies = {
+            "approve": signature.kind == Signature.Kind.ORGANIZATION and signature.approved_at is None
+            and signature.state in states.CAN_WITHDRAW,
+            "flag": signature.state in states.CAN_FLAG,
+            "unflag": signature.state == State.FLAGGED,
+            "invalidate": signature.state in states.CAN_INVALIDATE,
+            "erase": signature.state in states.CAN_WITHDRAW,
+        }  # fmt: skip
         labels = {"approve": _("Approve"), "flag": _("Flag"), "unflag": _("Unflag"), "invalidate": _("Invalidate"),
                   "erase": _("Erase")}  # fmt: skip
-        offered = [(name, labels[name]) for name in self.get_actions(request) if name in labels]
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "signature_actions": offered})
+        return [(name, labels[name]) for name in self.get_actions(request) if applies.get(name)]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The list's actions on the signature's own page, those that apply to it (erasing and
+        # invalidating still ask first), and the form that corrects a misspelt name.
+        signature = self.get_object(request, object_id)
+        extra = {**(extra_context or {})}
+        if signature is not None:
+            extra["signature_actions"] = self._offered(request, signature)
+            if self.has_moderate_permission(request) and signature.state in states.CAN_WITHDRAW:
+                extra["name_form"] = NameForm(initial={"name": signature.display_name})
+        return super().change_view(request, object_id, form_url, extra)
+
+    def act_view(self, request, pk):
+        """One action on one signature from its own page; back to that page when done."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        signature = self.get_object(request, str(pk))
+        if signature is None:
+            raise Http404
+        name = request.POST.get("action", "")
+        if name not in dict(self._offered(request, signature)):
+            raise PermissionDenied
+        func = self.get_actions(request)[name][0]
+        response = func(self, request, self.get_queryset(request).filter(pk=pk))
+        if response is not None:
+            return response  # the confirmation page, which posts back here
+        if Signature.objects.filter(pk=pk).exists():
+            return redirect("admin:signatures_signature_change", pk)
+        return redirect("admin:signatures_signature_changelist")  # erased before it ever counted: the row is gone
+
+    def name_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        form = NameForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        elif services.correct_name(pk, form.cleaned_data["name"], actor=request.user):
+            messages.success(request, _("The name is corrected."))
+        else:
+            messages.warning(request, _("This signature has no name left to correct (withdrawn or erased)."))
+        return redirect("admin:signatures_signature_change", pk)
 
     def _done(self, request, count, singular, plural):
         self.message_user(request, ngettext(singular, plural, count) % {"count": count})
@@ -189,6 +257,7 @@ class SignatureAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request), "opts": self.model._meta, "title": title,
             "count": queryset.count(), "consequence": consequence, "button": button, "action": action,
             "ids": list(queryset.values_list("pk", flat=True)), "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "back_url": request.path.removesuffix("act/") + "change/" if request.path.endswith("/act/") else None,
         }  # fmt: skip
         return TemplateResponse(request, "admin/signatures/confirm_action.html", context)
 

@@ -368,3 +368,19 @@ def stop_updates(rows: Q) -> int:
     stopped = Signature.objects.filter(rows, wants_updates=True).update(wants_updates=False)
     _forget_address_if_unneeded(rows)
     return stopped
+
+
+def correct_name(signature_id: int, name: str, *, actor) -> bool:
+    """An organizer fixes a misspelt name (an organization's own name for an organization); True if done.
+
+    Partners see the correction on their next sync (modified_at moves). The history
+    records that the name was corrected, on which signature and by whom; never the names.
+    """
+    with one_sqlite_writer(), transaction.atomic():
+        signature = Signature.objects.select_for_update().filter(pk=signature_id, state__in=states.CAN_WITHDRAW).first()
+        if signature is None:
+            return False  # withdrawn or erased meanwhile: no name left to correct
+        field = "organization" if signature.kind == Signature.Kind.ORGANIZATION else "name"
+        Signature.objects.filter(pk=signature_id).update(**{field: name}, modified_at=timezone.now())
+        audit.record(actor, "signatures.correct_name", signature, label=f"signature #{signature_id}", data={"field": field})
+    return True

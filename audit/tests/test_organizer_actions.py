@@ -119,7 +119,7 @@ def test_approving_or_rejecting_a_submission_is_recorded_without_the_contact(adm
     run_action(admin_client, "/admin/local_actions/submission/", "reject", second)
     entries = list(AuditEntry.objects.order_by("pk"))
     assert [(e.action, e.actor) for e in entries] == [("local_actions.approve", admin_user), ("local_actions.reject", admin_user)]
-    assert entries[0].data == {"local_action": LocalAction.objects.get(city="Tulsa").pk}
+    assert entries[0].data == {"local_action": LocalAction.objects.get(city="Tulsa").pk, "draft": True}
     assert "Tulsa, OK" in entries[0].object_repr
     assert not any("Ana" in e.object_repr for e in entries)
 

@@ -42,24 +42,25 @@ def run_action(client, model, action, objects):
     )
 
 
-def test_approve_puts_the_city_on_the_map_with_coordinates_from_the_offline_lookup(client, organizer):
-    submission = make_submission()
+def test_approve_makes_a_draft_with_coordinates_from_the_offline_lookup(client, organizer):
+    submission = make_submission(description="The police want a pilot. The vote is in March.")
     response = run_action(client, "submission", "approve", [submission])
-    assert "Tulsa, OK is on the map and published." in response.content.decode()
+    assert "Tulsa, OK is a draft, not on the site yet" in response.content.decode()
 
     submission.refresh_from_db()
     assert submission.review == Submission.Review.APPROVED
     assert submission.reviewed_by == organizer
     action = submission.action
-    assert action.published and action.status == "proposed" and action.slug == "tulsa-ok"
+    assert not action.published and action.status == "proposed" and action.slug == "tulsa-ok"
+    assert action.summary == "The police want a pilot."
     assert action.group_name == "Tulsa Community Safety"
-    assert action.facts == "The police want a pilot."
+    assert action.facts == "The police want a pilot. The vote is in March."
     assert abs(action.latitude - Decimal("36.15")) < 1 and abs(action.longitude - Decimal("-95.99")) < 1
-    assert action.sources.get().url == "https://news.example/tulsa"
-
-    html = client.get("/local/").content.decode()
-    assert 'aria-label="Tulsa, OK: proposed' in html
-    assert "The police want a pilot." in client.get("/local/tulsa-ok/").content.decode()
+    source = action.sources.get()
+    assert (source.position, source.outlet, source.url) == (1, "news.example", "https://news.example/tulsa")
+    # A draft: not on the map, no page, until an organizer publishes it.
+    assert "Tulsa" not in client.get("/local/").content.decode()
+    assert client.get("/local/tulsa-ok/").status_code == 404
 
 
 def test_approving_twice_or_after_rejecting_does_nothing(client, organizer):
@@ -77,13 +78,15 @@ def test_approving_a_city_already_on_the_map_links_it_without_overwriting(client
     chicago.published = False
     chicago.save()
     submission = make_submission(city="chicago", state="IL", status="active", description="New info")
+    before = chicago.sources.count()
     response = run_action(client, "submission", "approve", [submission])
-    assert "already on the map" in response.content.decode()
+    assert "already on the site" in response.content.decode()
     chicago.refresh_from_db()
     assert chicago.status == "cancelled" and "New info" not in chicago.facts  # the organizer's text stays
-    assert chicago.published
+    assert not chicago.published  # the organizer decides
     assert chicago.group_name == "Tulsa Community Safety"  # was empty
-    assert chicago.sources.last().url == "https://news.example/tulsa"
+    added = chicago.sources.last()
+    assert (added.position, added.outlet, added.url) == (before + 1, "news.example", "https://news.example/tulsa")
     assert LocalAction.objects.filter(state="IL").count() == 1
 
 

@@ -88,9 +88,18 @@ def test_site_settings_open_straight_to_the_form(admin_client):
 def test_a_signature_page_offers_its_actions_and_erase_still_asks_first(admin_client, campaign):
     row = sign(campaign)
     page = admin_client.get(f"/admin/signatures/signature/{row.pk}/change/").content.decode()
-    for label in ["Flag", "Unflag", "Invalidate", "Erase", "Approve"]:
+    for label in ["Flag", "Invalidate", "Erase"]:
         assert f">{label}</button>" in page
+    for label in ["Unflag", "Approve"]:  # not flagged, not an organization
+        assert f">{label}</button>" not in page
     asked = admin_client.post("/admin/signatures/signature/", {"action": "erase", "_selected_action": [row.pk]})
     assert "This affects 1 signature." in asked.content.decode()
     admin_client.post("/admin/signatures/signature/", {"action": "flag", "_selected_action": [row.pk]})
     assert Signature.objects.get(pk=row.pk).state == "flagged"
+
+
+def test_every_admin_page_says_the_time_zone_once_instead_of_under_each_date_field(admin_client, settings):
+    page = admin_client.get("/admin/signatures/campaign/add/").content.decode()
+    assert f"Dates and times are in the site's time zone, {settings.TIME_ZONE}." in page
+    assert "organizer/admin.css" in page  # hides DateTimeShortcuts' "You are N hours ahead of server time"
+    assert 'id="nav-sidebar"' not in page  # the home lists the sections; the tables get the width
