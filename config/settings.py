@@ -174,7 +174,7 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
 # Sections other apps add to a local fight's page: functions (request, local_action) -> HTML.
 LOCAL_ACTION_PAGE_EXTRAS: list[str] = ["letters.hooks.page_section"]
 # ...and to the petition's thank-you page: functions (request, zip_code) -> HTML.
-SIGNATURE_THANKS_EXTRAS: list[str] = ["letters.hooks.nearest_open_letter"]
+SIGNATURE_THANKS_EXTRAS: list[str] = ["letters.hooks.nearest_open_letter", "local_actions.hooks.nearest_local_fight"]
 # ...and to a campaign's page, by place: functions (request, campaign) -> core.extras.Section or HTML.
 CAMPAIGN_PAGE_EXTRAS: dict[str, list[str]] = {
     "after_tally": ["delivery.hooks.campaign_deliveries"],
@@ -209,6 +209,16 @@ NAVIGATION = [
 HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action", "local_actions.home.calls_to_action"]
 # ...and its other sections from other apps: template variable -> function () -> its value.
 HOME_SECTIONS: dict[str, str] = {"latest_press": "press.home.latest_press"}
+# The home page's first screen: the one ask, with its live count (a function () -> dict or None).
+HOME_MAIN_ASK = "signatures.home.main_ask"
+# A content page's key figure on its share image, by slug: a function () -> (figure, label) in another app.
+PAGE_SHARE_FIGURES: dict[str, str] = {"profits": "local_actions.share.profits_figure"}
+# Share images (core/share_image.py): the fonts Pillow draws them with, files on our disk (DejaVu, for the delivery PDF).
+# A missing file falls back to the font bundled with Pillow.
+SHARE_IMAGE_FONTS = {
+    "regular": BASE_DIR / "delivery" / "fonts" / "DejaVuSans.ttf",
+    "bold": BASE_DIR / "delivery" / "fonts" / "DejaVuSans-Bold.ttf",
+}
 
 # Loaders of the default content in default_content/ (see core.default_content).
 DEFAULT_CONTENT_LOADERS = [
@@ -273,6 +283,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # with no Spanish text shows the English one, marked lang="en" (core.templatetags.i18n_content).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # slugs come from the English title
 TIME_ZONE = env("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True

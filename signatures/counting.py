@@ -48,6 +48,14 @@ def next_milestone(total: int) -> int:
     return milestone
 
 
+def reached_milestone(total: int) -> int:
+    """The last goal reached (0 below the first): what a share image shows, so it changes only at a milestone."""
+    reached, milestone = 0, MILESTONES[0]
+    while total >= milestone:
+        reached, milestone = milestone, next_milestone(milestone)
+    return reached
+
+
 def _lock():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from audit import services as audit
@@ -297,18 +297,22 @@ def invalidate(queryset, *, actor) -> int:
     return done
 
 
+# The reason a flagged signature shows when an organizer flagged it (translated where it is shown).
+FLAGGED_BY_HAND = gettext_noop("flagged by an organizer")
+
+
 def flag(queryset, *, actor) -> int:
     """Silently stop counting: the signer still sees a normal confirmation."""
     with transaction.atomic():
-        done = queryset.filter(state__in=states.CAN_FLAG).update(state=State.FLAGGED)
+        done = queryset.filter(state__in=states.CAN_FLAG).update(state=State.FLAGGED, flag_reason=FLAGGED_BY_HAND)
         _record(actor, "signatures.flag", done)
     return done
 
 
 def unflag(queryset, *, actor) -> int:
     with transaction.atomic():
-        done = queryset.filter(state=State.FLAGGED, verified_at__isnull=False).update(state=State.VERIFIED)
-        done += queryset.filter(state=State.FLAGGED, verified_at__isnull=True).update(state=State.PENDING)
+        done = queryset.filter(state=State.FLAGGED, verified_at__isnull=False).update(state=State.VERIFIED, flag_reason="")
+        done += queryset.filter(state=State.FLAGGED, verified_at__isnull=True).update(state=State.PENDING, flag_reason="")
         _record(actor, "signatures.unflag", done)
     return done
 
