@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 
 from core import share_image
 from core.extras import sections, stylesheets
+from core.templatetags.share_tags import site_card
 
 from .models import Organization, Page, SiteSettings
 
@@ -78,3 +79,9 @@ def page(request, slug):
     if page.kind == Page.Kind.EXPLAINER:
         context["explainers"] = Page.objects.explainers().exclude(pk=page.pk)
     return render(request, "pages/page.html", context)
+
+
+@require_safe
+def site_share_image(request):
+    """The site's own share image (pages without one of their own): its headline and name."""
+    return share_image.response(request, site_card(SiteSettings.load()))
