@@ -1,8 +1,9 @@
 """The US states by postal code, listed once for every app, with their names translated.
 
-STATES: the 50 states and the District of Columbia (local fights, letters, updates).
-STATE_NAMES: those and the other places US ZIP codes cover (territories, military mail),
-as a signature's state comes from its ZIP code (signatures/us_zip.py).
+STATES, STATE_NAMES: the 50 states and the District of Columbia (the map, local fights,
+letters, updates).
+PLACE_NAMES: those and the other places US ZIP codes cover (territories, military mail),
+as a signature's state comes from its ZIP code (signatures, deliveries).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -74,4 +75,5 @@ TERRITORIES = [
     ("AP", _("Armed Forces Pacific")),
 ]
 
-STATE_NAMES = dict(STATES + TERRITORIES)
+STATE_NAMES = dict(STATES)
+PLACE_NAMES = dict(STATES + TERRITORIES)

@@ -14,7 +14,7 @@ from django.db.models.sql.constants import MULTI
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core.us_states import STATE_NAMES
+from core.us_states import PLACE_NAMES as STATE_NAMES
 from signatures.counting import COUNTABLE
 from signatures.models import Campaign, Signature
 

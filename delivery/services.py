@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from core import markdown
-from core.us_states import STATE_NAMES
+from core.us_states import PLACE_NAMES as STATE_NAMES
 from signatures import receipts
 from signatures.models import Campaign
 

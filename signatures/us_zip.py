@@ -4,7 +4,7 @@ from functools import lru_cache
 
 import zipcodes
 
-from core.us_states import STATE_NAMES  # the places a ZIP code can be in
+from core.us_states import PLACE_NAMES as STATE_NAMES  # the places a ZIP code can be in
 
 __all__ = ["STATE_NAMES", "lookup"]
 
