@@ -86,6 +86,7 @@ def detail(request, slug):
             "icon": usmap.legend_icon(action.style["shape"]),
             "extras": sections,
             "page_stylesheets": stylesheets(sections),
+            "calls": extras.calls_to_action(request, action),
             "share_image": share_image.url(
                 reverse("local_actions:share_image", args=[action.slug]), share.local_action_card(action)
             ),

@@ -68,15 +68,17 @@ def screen(campaign_id: int, *, ip: str, network: str, email: str, proof: str) -
     return _screen_function(path)(campaign_id, ip=ip, network=network, email=email, proof=proof)
 
 
-def submit(campaign: Campaign, data, *, client_ip: str) -> Submission:
-    """A sign form as posted: validate it, ask the defence, record the signature; the one call of the sign view.
+def submit(campaign: Campaign, data, *, client_ip: str, organizations: bool = True, origin: dict | None = None) -> Submission:
+    """A sign form as posted: validate it, ask the defence, record the signature; the one call of the sign views.
 
     The raw client address goes to the defence (its list check) and is then
-    dropped: only its keyed network hash is stored.
+    dropped: only its keyed network hash is stored. `organizations=False`: the
+    individual's form only (the embedded form); `origin`: where it came from
+    (Signature.source, embed_partner_id).
     """
     if not campaign.accepting_signatures():
         return Submission(Submitted.CLOSED)
-    as_organization = campaign.accepts_organizations and data.get("signer") == "organization"
+    as_organization = organizations and campaign.accepts_organizations and data.get("signer") == "organization"
     form = OrganizationSignForm(data, campaign=campaign, prefix="org") if as_organization else SignForm(data, campaign=campaign)
     if not form.is_valid():
         return Submission(Submitted.INVALID, as_organization, form)
@@ -97,6 +99,7 @@ def submit(campaign: Campaign, data, *, client_ip: str) -> Submission:
             network_listed=verdict.listed,
             share_with=form.share_with(),
             language=get_language() or "",
+            **(origin or {}),
             **form.signature_fields(),
             **flagged,
         )
