@@ -49,7 +49,7 @@ def edit_form(client, action, **changes):
     data.update({"sources-TOTAL_FORMS": len(sources), "sources-INITIAL_FORMS": len(sources), "sources-MIN_NUM_FORMS": 0,
                  "sources-MAX_NUM_FORMS": 1000})  # fmt: skip
     for i, source in enumerate(sources):
-        for name in ("id", "position", "outlet", "title", "date", "note_en", "note_es", "url"):
+        for name in ("id", "position", "outlet", "title", "language", "date", "note_en", "note_es", "url"):
             value = getattr(source, name)
             data[f"sources-{i}-{name}"] = "" if value is None else value  # an empty box sends ""
         data[f"sources-{i}-action"] = action.pk
