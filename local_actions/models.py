@@ -206,6 +206,9 @@ class LocalActionSource(Citation):
     position = models.PositiveSmallIntegerField(_("number"), default=0)
     outlet = models.CharField(_("outlet or publisher"), max_length=200)
     note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("For example: date unverified."))
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en", help_text=_("The title's language.")
+    )
 
     class Meta:
         ordering = ["position", "id"]

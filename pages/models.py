@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -177,6 +178,9 @@ class Source(Citation):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="sources")
     position = models.PositiveSmallIntegerField(_("number"), default=0)
     title = models.CharField(_("title"), max_length=300)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en", help_text=_("The title's language.")
+    )
 
     class Meta:
         ordering = ["position", "id"]
