@@ -22,16 +22,18 @@ import time
 # The sign path's parts, timed where they are looked up (a name that moved is skipped).
 PARTS = [
     ("signatures.views", "get_campaign", "campaign lookup (cache)"),
-    ("signatures.forms", "SignForm.__init__", "form: construct (field copies)"),
-    ("signatures.forms", "SignForm.full_clean", "form: clean (validation)"),
     ("signatures.views", "client_ip", "client address (proxy header)"),
-    ("signatures.views", "ip_hash", "HMAC: network hash"),
-    ("defence.pow", "verify", "proof of work: verify (HMAC, SHA-256)"),
-    ("defence.pow", "bound_to", "proof of work: binding (HMAC)"),
-    ("defence.lists", "network_mark", "block/allow lists"),
-    ("signatures.services", "_new_signature", "HMACs: email hash, person id"),
-    ("signatures.services", "_insert", "INSERT (field conversions)"),
-    ("signatures.services", "_insert_with_shares", "INSERT + writer lock + COMMIT"),
+    ("signatures.services", "submit", "services.submit, all of it:"),
+    ("signatures.forms", "SignForm.__init__", "  form: construct (field copies)"),
+    ("signatures.forms", "SignForm.full_clean", "  form: clean (validation)"),
+    ("signatures.services", "network_hash", "  HMAC: network hash"),
+    ("signatures.services", "screen", "  defence: screen, with"),
+    ("defence.pow", "verify", "    proof of work: verify (HMAC, SHA-256)"),
+    ("defence.pow", "bound_to", "    proof of work: binding (HMAC)"),
+    ("defence.lists", "network_mark", "    block/allow lists"),
+    ("signatures.services", "_new_signature", "  HMACs: email hash, person id"),
+    ("signatures.services", "_insert_with_shares", "  INSERT + writer lock + COMMIT, with"),
+    ("signatures.services", "insert", "    INSERT (field conversions)"),
     ("signatures.views", "_check_email_page", "reply page (cached render)"),
 ]
 
