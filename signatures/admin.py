@@ -37,7 +37,7 @@ class CampaignAdmin(AuditedAdmin):
     view_on_site = True
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "target", "summary", "body", "partners", "email_partners"]}),
-        (_("Signing"), {"fields": ["published", "is_open", "closes_at", "accepts_organizations"]}),
+        (_("Signing"), {"fields": ["published", "is_open", "closes_at", "accepts_organizations", "goal"]}),
     ]
 
     @admin.display(description=_("verified signatures"))
