@@ -134,7 +134,7 @@ class EmailProblemFilter(admin.SimpleListFilter):
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     # What fits at 1280 px beside the filters: confirmation and approval times are on each signature's page.
-    list_display = ["display_name", "kind", "state", "place", "created_at", "campaign"]
+    list_display = ["signer", "kind", "state", "place", "created_at", "campaign"]
     list_filter = [
         "campaign", "state", "kind", ApprovalFilter, EmailProblemFilter, "us_state", "show_name", "wants_updates",
         "recorded_by",
@@ -152,6 +152,10 @@ class SignatureAdmin(admin.ModelAdmin):
         "emails_sent", "email_error", "email_attempts", "email_retry_at", "recorded_by",
     ]  # fmt: skip
     fields = readonly_fields
+
+    @admin.display(description=_("name"), ordering="name")
+    def signer(self, obj):
+        return obj.display_name  # an organization's own name, a person's name
 
     def has_add_permission(self, request):
         return False
