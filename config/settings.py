@@ -174,7 +174,7 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
 # Sections other apps add to a local fight's page: functions (request, local_action) -> HTML.
 LOCAL_ACTION_PAGE_EXTRAS: list[str] = ["letters.hooks.page_section"]
 # ...and to the petition's thank-you page: functions (request, zip_code) -> HTML.
-SIGNATURE_THANKS_EXTRAS: list[str] = ["letters.hooks.nearest_open_letter"]
+SIGNATURE_THANKS_EXTRAS: list[str] = ["letters.hooks.nearest_open_letter", "local_actions.hooks.nearest_local_fight"]
 LETTERS_DIGEST_SECONDS = env.int("LETTERS_DIGEST_SECONDS", default=24 * 3600)
 # Loops the worker runs in their own thread, each given a threading.Event that is set when
 # the worker stops (with --batch: set from the start, so each does what is due once and returns).
@@ -186,6 +186,16 @@ PUBLIC_PAGE_MODELS = ["signatures.Campaign", "pages.Organization", "pages.SiteSe
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).
 HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action", "local_actions.home.calls_to_action"]
+# The home page's first screen: the one ask, with its live count (a function () -> dict or None).
+HOME_MAIN_ASK = "signatures.home.main_ask"
+# A content page's key figure on its share image, by slug: a function () -> (figure, label) in another app.
+PAGE_SHARE_FIGURES: dict[str, str] = {"profits": "local_actions.share.profits_figure"}
+# Share images (core/share_image.py): the fonts Pillow draws them with, files on our disk (DejaVu, for the delivery PDF).
+# A missing file falls back to the font bundled with Pillow.
+SHARE_IMAGE_FONTS = {
+    "regular": BASE_DIR / "delivery" / "fonts" / "DejaVuSans.ttf",
+    "bold": BASE_DIR / "delivery" / "fonts" / "DejaVuSans-Bold.ttf",
+}
 
 # Loaders of the default content in default_content/ (see core.default_content).
 DEFAULT_CONTENT_LOADERS = [

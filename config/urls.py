@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from core.views import robots_txt
+from core.views import robots_txt, share_image
 from evidence.sitemaps import FactSheetSitemap
 from local_actions.sitemaps import LocalActionSitemap
 from pages.sitemaps import PageSitemap, StaticSitemap
@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("updates/", include("updates.urls")),
     path("delivery/", include("delivery.urls")),
     path("", include("signatures.urls")),
+    path("share.png", share_image, name="share_image"),  # the site's share image (og:image of pages without their own)
     # Content pages live at /<slug>/, so this comes last.
     path("", include("pages.urls")),
     prefix_default_language=False,

@@ -1,11 +1,13 @@
 from itertools import groupby
 
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import share_image
 from defence.forms import Verdict, screen
 
-from . import extras, services, usmap
+from . import extras, services, share, usmap
 from .forms import SubmissionForm
 from .models import STATUS_DESCRIPTIONS, STATUS_STYLE, LocalAction, Status
 
@@ -54,8 +56,15 @@ def index(request):
             "total": len(every),
             "shown": shown,
             "by_state": by_state,
+            "share_image": share_image.url(reverse("local_actions:map_share_image"), share.map_card(len(every))),
         },
     )
+
+
+@require_safe
+def map_share_image_view(request):
+    """The map's 1200x630 share image: how many cities are on it."""
+    return share_image.response(request, share.map_card(LocalAction.objects.published().count()))
 
 
 
@@ -74,8 +83,18 @@ def detail(request, slug):
             "fine_radius": usmap.FINE_RADIUS,
             "icon": usmap.legend_icon(action.style["shape"]),
             "extras": extras.page_sections(request, action),
+            "share_image": share_image.url(
+                reverse("local_actions:share_image", args=[action.slug]), share.local_action_card(action)
+            ),
         },
     )
+
+
+@require_safe
+def share_image_view(request, slug):
+    """The local fight's 1200x630 share image (og:image)."""
+    action = get_object_or_404(LocalAction.objects.published(), slug=slug)
+    return share_image.response(request, share.local_action_card(action))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

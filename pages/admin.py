@@ -12,7 +12,7 @@ from .models import Organization, Page, SiteSettings, SocialLink, Source
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(AuditedAdmin):
     fieldsets = [
-        (None, {"fields": ["site_name", "headline", "intro", "coalition_summary"]}),
+        (None, {"fields": ["site_name", "headline", "case", "intro", "coalition_summary"]}),
         (_("Notifications"), {"fields": ["notification_emails"]}),
     ]
 

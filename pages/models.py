@@ -14,6 +14,12 @@ class SiteSettings(models.Model):
 
     site_name = models.CharField(_("site name"), max_length=100, default="Stop ShotSpotter")
     headline = models.CharField(_("headline"), max_length=200, default="Stop ShotSpotter. Invest in communities.")
+    case = models.CharField(
+        _("one-line case"),
+        max_length=200,
+        blank=True,
+        help_text=_("One sentence under the headline, on the first screen of the home page, beside the petition's count."),
+    )
     intro = models.TextField(_("home page introduction"), blank=True, help_text=_("Markdown."))
     coalition_summary = models.TextField(_("coalition summary"), blank=True, help_text=_("Markdown, shown on the home page."))
     notification_emails = models.CharField(

@@ -7,7 +7,7 @@ from .models import Organization, Page, SiteSettings
 
 @register(SiteSettings)
 class SiteSettingsTranslation(TranslationOptions):
-    fields = ("site_name", "headline", "intro", "coalition_summary")
+    fields = ("site_name", "headline", "case", "intro", "coalition_summary")
 
 
 @register(Page)

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_safe
 
+from core import share_image
 from press.models import PressItem
 
-from .models import Organization, Page
+from .models import Organization, Page, SiteSettings
 
 
 def calls_to_action() -> list[dict]:
@@ -22,22 +24,44 @@ def calls_to_action() -> list[dict]:
 
 @require_safe
 def home(request):
+    ask = import_string(settings.HOME_MAIN_ASK)() if settings.HOME_MAIN_ASK else None
+    ctas = calls_to_action()
     return render(
         request,
         "pages/home.html",
         {
+            "ask": ask,
+            # The ask is the first screen's main action; the others are its secondary ones.
+            "secondary_actions": [c for c in ctas if not ask or c["url"] != ask["url"]],
             "explainers": Page.objects.explainers(),
             "latest_press": PressItem.objects.newest_first()[:4],
             "organizations": Organization.objects.filter(in_coalition=True),
-            "calls_to_action": calls_to_action(),
+            "calls_to_action": ctas,
         },
     )
+
+
+def share_card(page: Page) -> share_image.ShareCard:
+    """A content page's share image: its title, and its key figure where an app gives one (the profits page)."""
+    figure = label = ""
+    if page.slug in settings.PAGE_SHARE_FIGURES:
+        figure, label = import_string(settings.PAGE_SHARE_FIGURES[page.slug])()
+    return share_image.ShareCard(
+        title=page.title, figure=figure, figure_label=label, site_name=SiteSettings.load().site_name
+    )
+
+
+@require_safe
+def share_image_view(request, slug):
+    """A content page's 1200x630 share image (og:image)."""
+    return share_image.response(request, share_card(get_object_or_404(Page.objects.published(), slug=slug)))
 
 
 @require_safe
 def page(request, slug):
     page = get_object_or_404(Page.objects.published().prefetch_related("sources"), slug=slug)
-    context = {"page": page}
+    image_path = reverse("pages:share_image", args=[page.slug])
+    context = {"page": page, "share_image": share_image.url(image_path, share_card(page))}
     if page.kind == Page.Kind.ABOUT:
         context["organizations"] = Organization.objects.filter(in_coalition=True)
     if page.kind == Page.Kind.EXPLAINER:

@@ -1,5 +1,7 @@
 import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +12,16 @@ from core import partial_dates
 from pages.models import SiteSettings
 
 from .models import PressItem
+from .views import PER_PAGE
+
+# The year in our tag: URIs (RFC 4151), fixed forever so an entry's id never changes.
+TAG_YEAR = "2025"
+
+
+def entry_id(item: PressItem) -> str:
+    """A press item's permanent id (RFC 4287 atom:id, RSS guid): a tag: URI on our host and its primary key."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"tag:{host},{TAG_YEAR}:press-item:{item.pk}"
 
 
 class PressFeed(Feed):
@@ -19,10 +31,13 @@ class PressFeed(Feed):
         return _("%(site)s: in the news") % {"site": SiteSettings.load().site_name}
 
     def link(self):
-        return reverse("press:list")
+        return settings.SITE_URL + reverse("press:list")
 
     def items(self):
-        return PressItem.objects.newest_first()[:50]
+        items = list(PressItem.objects.newest_first()[:50])
+        # The feed lists the items in the press list's order: an item's index gives its page there.
+        self._pages = {item.pk: index // PER_PAGE + 1 for index, item in enumerate(items)}
+        return items
 
     def item_title(self, item):
         return item.title
@@ -32,10 +47,15 @@ class PressFeed(Feed):
         return ", ".join(p for p in parts if p)
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        """The article; an item without one links to the page of our press list that holds it."""
+        if item.url:
+            return item.url
+        page = self._pages.get(item.pk, 1)
+        query = f"?page={page}" if page > 1 else ""
+        return f"{settings.SITE_URL}{reverse('press:list')}{query}#press-{item.pk}"
 
     def item_guid(self, item):
-        return f"press-{item.pk}"
+        return entry_id(item)
 
     item_guid_is_permalink = False
 
@@ -46,6 +66,7 @@ class PressFeed(Feed):
         return timezone.make_aware(datetime.datetime.combine(date, datetime.time(12)))
 
     def item_updateddate(self, item):
+        # An undated item keeps the moment it was added, never the time of the request.
         return self.item_pubdate(item) or item.created_at
 
 

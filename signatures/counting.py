@@ -59,6 +59,14 @@ def goal(campaign_goal: int | None, total: int) -> dict:
     return {"goal": next_milestone(total), "own": False, "reached": campaign_goal or None}
 
 
+def reached_milestone(total: int) -> int:
+    """The last goal reached (0 below the first): what a share image shows, so it changes only at a milestone."""
+    reached, milestone = 0, MILESTONES[0]
+    while total >= milestone:
+        reached, milestone = milestone, next_milestone(milestone)
+    return reached
+
+
 def _lock():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

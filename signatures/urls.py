@@ -20,6 +20,7 @@ urlpatterns = [
     path("<kind:kind>/<slug:slug>/", views.campaign_page, name="campaign"),
     path("<kind:kind>/<slug:slug>/sign/", views.sign, name="sign"),
     path("<kind:kind>/<slug:slug>/signers/", views.signers, name="signers"),
+    path("<kind:kind>/<slug:slug>/share.png", views.share_image_view, name="share_image"),
     path("<kind:kind>/<slug:slug>/count.json", views.count_json, name="count"),
     path("<kind:kind>/<slug:slug>/thank-you/", views.confirmed, name="confirmed"),
     path("signature/confirm/<str:token>/", views.confirm, name="confirm"),

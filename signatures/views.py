@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core import http_cache
+from core import http_cache, share_image
 from core.http_cache import cached_response, server_cache
 from core.privacy import client_ip, ip_hash
 from defence import lists, pow
+from pages.models import SiteSettings
 
 from . import counting, services, tokens
 from .forms import OrganizationSignForm, SignForm
@@ -42,10 +44,25 @@ def get_campaign(kind: str, slug: str) -> Campaign:
     return campaign
 
 
+def share_card(campaign: Campaign, counts: dict) -> share_image.ShareCard:
+    """What a campaign's share image says: its title and the last milestone its count passed."""
+    reached = counting.reached_milestone(counts["total"])
+    return share_image.ShareCard(
+        title=campaign.title,
+        kicker=_("Petition") if campaign.kind == Campaign.Kind.PETITION else _("Open letter"),
+        figure=_("%(count)s+") % {"count": intcomma(reached)} if reached else "",
+        figure_label=_("have signed") if reached else "",
+        site_name=SiteSettings.load().site_name,
+    )
+
+
 def campaign_context(campaign: Campaign, form=None, org_form=None) -> dict:
+    counts = counting.public_counts(campaign.pk)
+    image_path = reverse("signatures:share_image", kwargs={"kind": campaign.kind, "slug": campaign.slug})
     return {
         "campaign": campaign,
-        "counts": counting.public_counts(campaign.pk),
+        "counts": counts,
+        "share_image": share_image.url(image_path, share_card(campaign, counts)),
         "recent": public_signers(campaign)[:10],
         "partners": list(campaign.partners.all()),
         "form": form or SignForm(campaign=campaign),
@@ -130,6 +147,13 @@ def signers(request, kind, slug):
     response = render(request, "signatures/signers.html", {"campaign": campaign, "page_obj": page_obj})
     patch_cache_control(response, public=True, max_age=30)
     return response
+
+
+@require_safe
+def share_image_view(request, kind, slug):
+    """The campaign's 1200x630 share image (og:image)."""
+    campaign = get_campaign(kind, slug)
+    return share_image.response(request, share_card(campaign, counting.public_counts(campaign.pk)))
 
 
 @require_safe

@@ -224,7 +224,38 @@ def _submit_empty_contact_form(page):
     return navigation.value
 
 
-def check_page(page, watcher, base: str, path: str, *, post: bool = False, full: bool = True) -> list[str]:
+SHARE_TAGS = ["og:title", "og:description", "og:url", "og:image", "og:type", "og:site_name", "twitter:card", "twitter:image"]
+
+
+def _share_problems(page, base: str, images: dict) -> list[str]:
+    """Open Graph and Twitter card tags: present, absolute, and the image loads as a 1200x630 PNG."""
+    import io
+
+    from PIL import Image
+
+    meta = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('meta[property], meta[name]')]
+            .map(m => [m.getAttribute('property') || m.getAttribute('name'), m.content]))"""
+    )
+    problems = [f"no {key} tag" for key in SHARE_TAGS if not meta.get(key)]
+    for key in ("og:url", "og:image", "twitter:image"):
+        if meta.get(key) and not meta[key].startswith(settings.SITE_URL + "/"):
+            problems.append(f"{key} is not an absolute address on SITE_URL: {meta[key]}")
+    image = meta.get("og:image", "")
+    if image.startswith(settings.SITE_URL + "/") and image not in images:
+        # The tags name the public address (SITE_URL); the test server answers for it here.
+        response = page.context.request.get(base + image.removeprefix(settings.SITE_URL))
+        try:
+            size = Image.open(io.BytesIO(response.body())).size if response.status == 200 else None
+        except OSError:
+            size = None
+        images[image] = "" if size == (1200, 630) else f"og:image {image} answered {response.status}, size {size}"
+    if images.get(image):
+        problems.append(images[image])
+    return problems
+
+
+def check_page(page, watcher, base: str, path: str, *, post: bool = False, full: bool = True, images=None) -> list[str]:
     """Loads one page and returns what is wrong with it."""
     watcher.reset()
     response = page.goto(f"{base}{path}")
@@ -248,6 +279,8 @@ def check_page(page, watcher, base: str, path: str, *, post: bool = False, full:
         if overflow:
             problems.append(f"scrolls sideways at {NARROW['width']} px: {overflow}")
         problems += _axe(page)
+        if not post:
+            problems += _share_problems(page, base, images if images is not None else {})
     return problems
 
 
@@ -265,9 +298,12 @@ def test_every_public_page_passes_in_the_browser(site, narrow, wide):
     narrow_watch, wide_watch = Watcher(narrow_page), Watcher(wide_page)
     visits = [(path, False) for path in paths] + [(GET_INVOLVED, True), (f"/es{GET_INVOLVED}", True)]
     report = []
+    images: dict[str, str] = {}  # each share image is fetched once
     for path, post in visits:
         label = f"{'POST (empty form) ' if post else ''}{path}"
-        problems = [f"{NARROW['width']} px: {p}" for p in check_page(narrow_page, narrow_watch, site, path, post=post)]
+        problems = [
+            f"{NARROW['width']} px: {p}" for p in check_page(narrow_page, narrow_watch, site, path, post=post, images=images)
+        ]
         problems += [
             f"{WIDE['width']} px: {p}" for p in check_page(wide_page, wide_watch, site, path, post=post, full=False)
         ]
@@ -300,3 +336,41 @@ def test_home_sends_a_csp_and_tab_reaches_the_skip_link_first(site, wide):
     assert page.evaluate("() => document.activeElement.id") == "main", "the skip link does not move focus to main"
     assert not watcher.errors, watcher.errors
     assert not watcher.foreign, watcher.foreign
+
+
+FOLD = {"width": 360, "height": 740}
+
+
+def _above_the_fold(page, selector: str, height: int) -> str:
+    """Empty when the element is visible and wholly inside the first screen; else where it is."""
+    element = page.locator(selector).first
+    if not element.count() or not element.is_visible():
+        return f"{selector} is missing or hidden"
+    box = element.bounding_box()
+    if box["y"] < 0 or box["y"] + box["height"] > height:
+        return f"{selector} is at y={box['y']:.0f}-{box['y'] + box['height']:.0f}, below the fold ({height} px)"
+    return ""
+
+
+@pytest.mark.parametrize("language", ["", "/es"])
+def test_the_count_and_the_sign_action_are_above_the_fold(site, browser, language):
+    """On a 360x740 phone (and a 1280x800 laptop for the home page), the first screen shows the count and the way to sign."""
+    from signatures.models import Campaign
+
+    petition = Campaign.objects.get(kind="petition")
+    checks = [
+        (FOLD, "/", [".ask-count strong", ".ask .button"]),
+        (WIDE, "/", [".ask-count strong", ".ask .button"]),
+        (FOLD, petition.get_absolute_url(), [".tally-number strong", ".tally .jump .button"]),
+    ]
+    problems = []
+    for viewport, path, selectors in checks:
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.goto(f"{site}{language}{path}")
+        for selector in selectors:
+            problem = _above_the_fold(page, selector, viewport["height"])
+            if problem:
+                problems.append(f"{language}{path} at {viewport['width']}x{viewport['height']}: {problem}")
+        context.close()
+    assert not problems, "\n".join(problems)

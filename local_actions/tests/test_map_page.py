@@ -122,3 +122,11 @@ def test_sitemap_lists_the_map_and_the_action_pages(client, default_content):
     xml = client.get("/sitemap.xml").content.decode()
     assert "/local/</loc>" in xml
     assert "/local/chicago-il/</loc>" in xml
+
+
+def test_the_map_numbers_are_not_localized_in_spanish(client, default_content):
+    # Spanish writes 16,0 for 16.0: an SVG attribute must not (the browser rejects it).
+    for path in ("/es/local/", "/es/local/boston-ma/"):
+        html = client.get(path).content.decode()
+        svg = html[html.index('<svg class="us-map-svg') : html.index("</svg>", html.index('<svg class="us-map-svg'))]
+        assert not re.search(r'\s(r|cx|cy|x|y|width|height)="[\d.]*,\d', svg), path

@@ -76,3 +76,40 @@ def test_an_unlisted_item_disappears(client, db):
     PressItem.objects.create(title="Hidden item", published=False)
     assert "Hidden item" not in client.get("/news/").content.decode()
     assert "Hidden item" not in client.get("/news/feed.rss").content.decode()
+
+
+def test_atom_entries_have_stable_absolute_ids_and_no_invented_dates(client, db):
+    from django.conf import settings
+
+    undated = PressItem.objects.create(title="Undated")
+    dated = PressItem.objects.create(title="Dated", date="2021-08-24", url="https://example.org/a")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+
+    def entries():
+        root = ET.fromstring(client.get("/news/feed.atom").content)
+        return {e.findtext("a:title", namespaces=ns): e for e in root.findall("a:entry", ns)}, root
+
+    first, root = entries()
+    assert root.findtext("a:id", namespaces=ns) == settings.SITE_URL + "/news/"
+    assert first["Undated"].findtext("a:id", namespaces=ns) == f"tag:127.0.0.1,2025:press-item:{undated.pk}"
+    assert first["Dated"].findtext("a:id", namespaces=ns) == f"tag:127.0.0.1,2025:press-item:{dated.pk}"
+    assert first["Dated"].findtext("a:updated", namespaces=ns).startswith("2021-08-24")
+    # An undated item keeps the time it was added, whenever the feed is read.
+    added = first["Undated"].findtext("a:updated", namespaces=ns)
+    assert added.startswith(undated.created_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    again, _ = entries()
+    assert again["Undated"].findtext("a:updated", namespaces=ns) == added
+    assert again["Undated"].findtext("a:id", namespaces=ns) == first["Undated"].findtext("a:id", namespaces=ns)
+
+
+def test_a_feed_link_to_an_item_without_an_article_lands_on_the_press_page_that_holds_it(client, db):
+    from django.conf import settings
+
+    items = [PressItem.objects.create(title=f"Item {n}", date=f"2020-01-{n + 1:02d}") for n in range(15)]
+    oldest = items[0]  # the 15th, newest first: on page 2 of the list
+    root = ET.fromstring(client.get("/news/feed.rss").content)
+    links = {i.findtext("title"): i.findtext("link") for i in root.findall("./channel/item")}
+    assert links["Item 14"] == f"{settings.SITE_URL}/news/#press-{items[14].pk}"
+    link = links["Item 0"]
+    assert link == f"{settings.SITE_URL}/news/?page=2#press-{oldest.pk}"
+    assert f'id="press-{oldest.pk}"' in client.get("/news/?page=2").content.decode()

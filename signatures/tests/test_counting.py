@@ -106,7 +106,7 @@ def test_the_progress_bar_shows_the_next_milestone(client, petition):
     make(petition, 120)
     counting.update_counts()
     html = client.get("/petition/p/").content.decode()
-    assert '<progress value="120" max="250"' in html
+    assert '<progress class="meter" value="120" max="250"' in html
     assert "Next goal: 250 signatures" in html
 
 
