@@ -206,13 +206,13 @@ def test_an_organizers_goal_replaces_the_milestones_until_it_is_passed(client, a
     make(petition, 120)
     counting.update_counts()
     html = client.get("/petition/p/").content.decode()
-    assert '<progress value="120" max="10000"' in html
+    assert '<progress class="meter" value="120" max="10000"' in html
     assert "Our goal: 10,000 signatures" in html and "Next goal" not in html
 
     Campaign.objects.filter(pk=petition.pk).update(goal=100)
     clear_caches()
     html = client.get("/petition/p/").content.decode()
-    assert '<progress value="120" max="250"' in html
+    assert '<progress class="meter" value="120" max="250"' in html
     assert "We passed our goal of 100 signatures! Next goal: 250 signatures" in html
 
 
