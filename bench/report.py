@@ -3,6 +3,7 @@
 import json
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -240,6 +241,14 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _runs(out_dir: Path, stem: str) -> list[dict]:
+    """The `python -m bench` runs of one date and database (other benchmarks' JSON files share the prefix)."""
+    runs = [json.loads(p.read_text()) for p in sorted(out_dir.glob(f"{stem}-*.json"))]
+    runs = [r for r in runs if isinstance(r, dict) and {"label", "started", "machine", "server", "sign", "read"} <= set(r)]
+    runs.sort(key=lambda r: (r["label"] != "before", r["started"]))
+    return runs
+
+
 def write(result: dict, out_dir: Path = RESULTS) -> Path:
     """Save this run's JSON and rebuild the Markdown of every run of that date and database."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -252,8 +261,7 @@ def write(result: dict, out_dir: Path = RESULTS) -> Path:
                 result[part] = earlier[part]
         result["targets"] = targets(result)
     path.write_text(json.dumps(result, indent=1, default=str) + "\n")
-    runs = [json.loads(p.read_text()) for p in sorted(out_dir.glob(f"{stem}-*.json"))]
-    runs.sort(key=lambda r: (r["label"] != "before", r["started"]))
+    runs = _runs(out_dir, stem)
     md = out_dir / f"{stem}.md"
     md.write_text(markdown(runs))
     return md
@@ -263,11 +271,13 @@ def rebuild(out_dir: Path = RESULTS) -> list[Path]:
     """Rewrite every <date>-<db>.md from the JSON runs beside it: `python -m bench.report`."""
     written = []
     stems = {p.name.rsplit("-", 1)[0] for p in out_dir.glob("*-*-*-*.json")}
+    stems = {stem for stem in stems if re.fullmatch(r"\d{4}-\d\d-\d\d-(sqlite|postgres)", stem)}
     for stem in sorted(stems):
-        runs = [json.loads(p.read_text()) for p in sorted(out_dir.glob(f"{stem}-*.json"))]
+        runs = _runs(out_dir, stem)
+        if not runs:
+            continue
         for run in runs:
             run["targets"] = targets(run)
-        runs.sort(key=lambda r: (r["label"] != "before", r["started"]))
         (out_dir / f"{stem}.md").write_text(markdown(runs))
         written.append(out_dir / f"{stem}.md")
     return written

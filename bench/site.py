@@ -183,12 +183,13 @@ class Site:
     # --- processes -------------------------------------------------------------
     make_args: list[str] = []  # e.g. ["WORKERS=3"]: the Makefile's own knobs, for experiments
     ready_headers: dict[str, str] = {}  # e.g. X-Forwarded-Proto, for a site configured for HTTPS behind a proxy
+    prefix: list[str] = []  # before the server's and worker's commands, e.g. ["taskset", "-c", "0"] (bench/capacity.py)
 
     def start_server(self) -> None:
         log = open(self.dir / "server.log", "ab")  # noqa: SIM115 - closed with the process
         # -o install: never let a benchmark run pip; `make serve` is otherwise run as documented.
         self.server = subprocess.Popen(
-            ["make", "-s", "-o", "install", "serve", f"PORT={self.port}", *self.make_args],
+            [*self.prefix, "make", "-s", "-o", "install", "serve", f"PORT={self.port}", *self.make_args],
             cwd=ROOT,
             env={**self.env, "HOST": "127.0.0.1"},
             stdout=log,
@@ -220,7 +221,7 @@ class Site:
     def start_worker(self) -> None:
         log = open(self.dir / "worker.log", "ab")  # noqa: SIM115
         self.worker = subprocess.Popen(
-            [PYTHON, "manage.py", "worker"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [*self.prefix, PYTHON, "manage.py", "worker"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
 

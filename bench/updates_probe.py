@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import time
+import uuid
 
 import django
 
@@ -41,6 +42,7 @@ def _rows(n: int, campaign_id: int):
     fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
     adapt = connection.ops.adapt_datetimefield_value if connection.vendor == "sqlite" else (lambda v: v)
+    uuids = [f for f in fields if f.get_internal_type() == "UUIDField"]  # sqlite3 takes them as text
     pool = probe._zip_pool()
     now = adapt(timezone.now())
     for i in range(n):
@@ -50,8 +52,10 @@ def _rows(n: int, campaign_id: int):
             **defaults, "campaign_id": campaign_id, "state": "verified", "name": f"Supporter {i}", "email": address,
             "email_hash": email_hash(address), "email_domain": "example.org", "zip_code": zip_code, "city": city,
             "us_state": state, "wants_updates": True, "language": "es" if i % 10 == 0 else "en", "created_at": now,
-            "verified_at": now, "counted": True, "checked": True,
+            "verified_at": now, "counted": True, "checked": True, "public_id": uuid.uuid4(),
         }  # fmt: skip
+        for field in uuids:
+            row[field.attname] = field.get_db_prep_value(row[field.attname], connection)
         yield tuple(row[f.attname] for f in fields)
 
 

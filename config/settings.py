@@ -260,6 +260,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # with no Spanish text shows the English one, marked lang="en" (core.templatetags.i18n_content).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # slugs come from the English title
 TIME_ZONE = env("TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True

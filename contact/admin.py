@@ -37,9 +37,6 @@ class ContactMessageAdmin(AuditedAdmin):
     audit_names_objects = False  # a message is named after its sender
     change_form_template = "admin/contact/contactmessage/change_form.html"
 
-    class Media:
-        css = {"all": ["organizer/admin.css"]}
-
     def has_add_permission(self, request):
         return False
 

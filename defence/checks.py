@@ -19,7 +19,7 @@ from signatures.services import one_sqlite_writer
 from signatures.states import CAN_FLAG
 
 from . import lists
-from .models import RateLimit
+from .models import NetworkAllowance, RateLimit
 
 BATCH = 2_000
 
@@ -83,15 +83,33 @@ def _over(window: _Window, row, limit: int, seconds: int) -> bool:
     return window.count_since(row.created_at - timedelta(seconds=seconds)) >= limit
 
 
-def reason_to_flag(row, limits: RateLimit, windows: _Windows) -> str:
-    """Why this signature should not count, or '' when it may."""
+class _Allowances:
+    """The networks allowed past their limits (an event's shared Wi-Fi) at some time of this batch."""
+
+    def __init__(self, rows):
+        first, last = min(row.created_at for row in rows), max(row.created_at for row in rows)
+        self.spans = defaultdict(list)
+        for ip_hash, starts, ends in NetworkAllowance.objects.filter(starts_at__lte=last, ends_at__gt=first).values_list(
+            "ip_hash", "starts_at", "ends_at"
+        ):
+            self.spans[ip_hash].append((starts, ends))
+
+    def covers(self, row) -> bool:
+        return any(starts <= row.created_at < ends for starts, ends in self.spans.get(row.ip_hash, ()))
+
+
+def reason_to_flag(row, limits: RateLimit, windows: _Windows, network_allowed: bool = False) -> str:
+    """Why this signature should not count, or '' when it may.
+
+    `network_allowed`: an organizer allowed this network for an event; its per-network limits do not apply.
+    """
     if "allow" in (row.network_listed, lists.email_mark(row.email_hash, row.email_domain)):
         return ""
     if row.network_listed == "block" or lists.email_mark(row.email_hash, row.email_domain) == "block":
         return gettext_noop("on a block list")
     if row.email_domain in DISPOSABLE_DOMAINS:
         return gettext_noop("disposable email domain")
-    if row.ip_hash:
+    if row.ip_hash and not network_allowed:
         burst, sustained = (
             (limits.network_burst, limits.network_sustained)
             if row.proof_of_work
@@ -124,12 +142,13 @@ def check_new_signatures(batch: int = BATCH) -> int:
         return 0
     limits = {}
     windows = _Windows()
+    allowances = _Allowances(rows)
     flagged = defaultdict(list)
     for row in rows:
         if row.campaign_id not in limits:
             limits[row.campaign_id] = RateLimit.for_campaign(row.campaign_id)
             limits[row.campaign_id].exempt = limits[row.campaign_id].exempt_domains()
-        reason = reason_to_flag(row, limits[row.campaign_id], windows)
+        reason = reason_to_flag(row, limits[row.campaign_id], windows, network_allowed=allowances.covers(row))
         if reason and row.state in CAN_FLAG:
             flagged[reason].append(row.pk)
         # Every row counts towards its keys' limits, whatever became of it.

@@ -166,10 +166,12 @@ class Invalidation(models.Model):
             raise ValidationError(_("Choose at least one of: network hash, email domain, or a time window."))
         if not (self.ip_hash or self.email_domain):
             # A window alone would strike out everyone who signed in it, the genuine signers with the rest.
-            raise ValidationError(_(
-                "A time window alone is refused: it would invalidate every signer in it. "
-                "Add the network hash or the email domain you saw signing."
-            ))
+            raise ValidationError(
+                _(
+                    "A time window alone is refused: it would invalidate every signer in it. "
+                    "Add the network hash or the email domain you saw signing."
+                )
+            )
         if self.email_domain and not self.ip_hash and self.campaign_id is not None:
             exempt = RateLimit.for_campaign(self.campaign_id).exempt_domains()
             if is_ordinary_domain(self.email_domain, exempt):
@@ -218,3 +220,30 @@ class ThrottleBucket(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class NetworkAllowance(models.Model):
+    """For a few hours, signatures from one network skip the per-network limits: a rally on one shared Wi-Fi.
+
+    The network is kept only as its keyed hash (core.privacy.ip_hash), like the signatures' own: never an address.
+    The email-domain limits, the block lists and the disposable-address check still apply.
+    """
+
+    ip_hash = models.CharField(_("network hash"), max_length=32, db_index=True)
+    note = models.CharField(_("event"), max_length=200, blank=True, help_text=_("For example: rally at City Hall."))
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+
+    class Meta:
+        ordering = ["-ends_at"]
+        verbose_name = _("allowance for an event's network")
+        verbose_name_plural = _("allowances for an event's network")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="allowance_ends_after_start")
+        ]
+
+    def __str__(self):
+        return f"{self.note or self.ip_hash[:8]} ({self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%H:%M})"

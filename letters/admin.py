@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin import AuditedAdmin
+from core.translation_admin import BilingualAdmin
 
 from . import digest, services
 from .forms import OfficialsImportForm
@@ -25,7 +26,7 @@ class OfficialInline(admin.TabularInline):
 
 
 @admin.register(LetterAction)
-class LetterActionAdmin(AuditedAdmin):
+class LetterActionAdmin(BilingualAdmin, AuditedAdmin):
     list_display = ["local_action", "decision", "decision_date", "open_now", "confirmed_letters", "published"]
     list_filter = ["published"]
     search_fields = ["local_action__city", "decision", "subject"]

@@ -9,12 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin import AuditedAdmin
+from core.translation_admin import BilingualAdmin, BilingualTabularInline
 
 from . import services, usmap
 from .models import LocalAction, LocalActionSource, Statistic, Submission
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(BilingualTabularInline):
     model = LocalActionSource
     extra = 1
     fields = ["position", "outlet", "title", "date", "note", "url"]
@@ -38,7 +39,7 @@ class HasCoordinatesFilter(admin.SimpleListFilter):
 
 
 @admin.register(LocalAction)
-class LocalActionAdmin(AuditedAdmin):
+class LocalActionAdmin(BilingualAdmin, AuditedAdmin):
     list_display = ["city", "state", "status", "years", "amount_usd", "latitude", "longitude", "published"]
     list_display_links = ["city"]
     list_editable = ["published"]
@@ -49,9 +50,6 @@ class LocalActionAdmin(AuditedAdmin):
     filter_horizontal = ["press_items"]
     inlines = [SourceInline]
     actions = ["publish", "unpublish"]
-
-    class Media:
-        css = {"all": ["organizer/admin.css"]}
 
     def save_model(self, request, obj, form, change):
         """Publishing or unpublishing, from this form or the list's checkbox, goes through services.publish (its record);
@@ -266,7 +264,7 @@ class SubmissionAdmin(AuditedAdmin):
 
 
 @admin.register(Statistic)
-class StatisticAdmin(AuditedAdmin):
+class StatisticAdmin(BilingualAdmin, AuditedAdmin):
     list_display = ["text", "topic", "source", "position", "published"]
     list_editable = ["position", "published"]
     list_filter = ["topic", "published"]

@@ -15,4 +15,4 @@ def calls_to_action() -> list[dict]:
         "%(count)d cities on the map: see what is happening near you.",
         count,
     ) % {"count": count}
-    return [{"title": _("Find a local fight"), "text": text, "url": reverse("local_actions:index")}]
+    return [{"title": _("Find a local fight"), "text": text, "url": reverse("local_actions:index"), "icon": "map"}]

@@ -5,12 +5,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin
+from core.translation_admin import BilingualAdmin
 
 from .models import Organization, Page, SiteSettings, SocialLink, Source
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(AuditedAdmin):
+class SiteSettingsAdmin(BilingualAdmin, AuditedAdmin):
     fieldsets = [
         (None, {"fields": ["site_name", "headline", "case", "intro", "coalition_summary"]}),
         (_("Notifications"), {"fields": ["notification_emails"]}),
@@ -37,7 +38,7 @@ class SocialLinkAdmin(AuditedAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(AuditedAdmin):
+class OrganizationAdmin(BilingualAdmin, AuditedAdmin):
     list_display = ["name", "url", "in_coalition", "position"]
     list_editable = ["in_coalition", "position"]
     list_filter = ["in_coalition"]
@@ -53,7 +54,7 @@ class SourceInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(AuditedAdmin):
+class PageAdmin(BilingualAdmin, AuditedAdmin):
     list_display = ["title", "kind", "slug", "published", "position", "updated_at"]
     list_filter = ["kind", "published"]
     list_editable = ["published", "position"]
@@ -61,6 +62,3 @@ class PageAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SourceInline]
     view_on_site = True
-
-    class Media:
-        css = {"all": ["organizer/admin.css"]}

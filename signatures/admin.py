@@ -9,10 +9,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from audit.admin import AuditedAdmin
+from core.translation_admin import BilingualAdmin
 
 from . import counting, export, services, states
 from .emails import email_hash
@@ -28,7 +29,7 @@ class NameForm(forms.Form):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(AuditedAdmin):
+class CampaignAdmin(BilingualAdmin, AuditedAdmin):
     list_display = ["title", "kind", "published", "is_open", "signature_count"]  # and the exports: get_list_display
     list_filter = ["kind", "published", "is_open"]
     search_fields = ["title", "summary"]
@@ -134,7 +135,8 @@ class EmailProblemFilter(admin.SimpleListFilter):
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
     # What fits at 1280 px beside the filters: confirmation and approval times are on each signature's page.
-    list_display = ["signer", "kind", "state", "place", "created_at", "campaign"]
+    # "status" is the state, with the reason for a flagged one.
+    list_display = ["signer", "kind", "status", "place", "created_at", "campaign"]
     list_filter = [
         "campaign", "state", "kind", ApprovalFilter, EmailProblemFilter, "us_state", "show_name", "wants_updates",
         "recorded_by",
@@ -147,7 +149,7 @@ class SignatureAdmin(admin.ModelAdmin):
     show_full_result_count = False  # a COUNT over a million rows on every page load is not worth it
     actions = ["approve", "invalidate", "flag", "unflag", "erase"]
     readonly_fields = [
-        "campaign", "kind", "state", "name", "email", "email_domain", "zip_code", "city", "us_state", "organization",
+        "campaign", "kind", "state", "why_flagged", "name", "email", "email_domain", "zip_code", "city", "us_state", "organization",
         "organization_url", "role", "show_name", "wants_updates", "ip_hash", "created_at", "verified_at", "approved_at",
         "emails_sent", "email_error", "email_attempts", "email_retry_at", "recorded_by",
     ]  # fmt: skip
@@ -159,6 +161,19 @@ class SignatureAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("state"), ordering="state")
+    def status(self, obj):
+        """The state, and for a flagged signature why it was flagged."""
+        if obj.state != State.FLAGGED:
+            return obj.get_state_display()
+        return format_html("{}: {}", obj.get_state_display(), self.why_flagged(obj))
+
+    @admin.display(description=_("why flagged"))
+    def why_flagged(self, obj):
+        if obj.state != State.FLAGGED:
+            return "-"
+        return gettext(obj.flag_reason or services.FLAGGED_BY_HAND)  # the defence's reasons are kept untranslated
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -11,7 +11,8 @@ def calls_to_action() -> list[dict]:
         Campaign.Kind.PETITION: _("Tell the company's CEO to stop surveilling our communities."),
     }
     campaigns = sorted(Campaign.objects.published(), key=lambda c: c.kind != Campaign.Kind.LETTER)
-    return [{"title": c.title, "text": texts[c.kind], "url": c.get_absolute_url()} for c in campaigns]
+    icons = {Campaign.Kind.LETTER: "letter", Campaign.Kind.PETITION: "document"}  # core/static/img/icons/
+    return [{"title": c.title, "text": texts[c.kind], "url": c.get_absolute_url(), "icon": icons[c.kind]} for c in campaigns]
 
 
 def main_ask() -> dict | None:

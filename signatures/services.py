@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from audit import services as audit
 
@@ -257,18 +258,22 @@ def invalidate(queryset, *, actor) -> int:
     return done
 
 
+# The reason a flagged signature shows when an organizer flagged it (translated where it is shown).
+FLAGGED_BY_HAND = gettext_noop("flagged by an organizer")
+
+
 def flag(queryset, *, actor) -> int:
     """Silently stop counting: the signer still sees a normal confirmation."""
     with transaction.atomic():
-        done = queryset.filter(state__in=states.CAN_FLAG).update(state=State.FLAGGED)
+        done = queryset.filter(state__in=states.CAN_FLAG).update(state=State.FLAGGED, flag_reason=FLAGGED_BY_HAND)
         _record(actor, "signatures.flag", done)
     return done
 
 
 def unflag(queryset, *, actor) -> int:
     with transaction.atomic():
-        done = queryset.filter(state=State.FLAGGED, verified_at__isnull=False).update(state=State.VERIFIED)
-        done += queryset.filter(state=State.FLAGGED, verified_at__isnull=True).update(state=State.PENDING)
+        done = queryset.filter(state=State.FLAGGED, verified_at__isnull=False).update(state=State.VERIFIED, flag_reason="")
+        done += queryset.filter(state=State.FLAGGED, verified_at__isnull=True).update(state=State.PENDING, flag_reason="")
         _record(actor, "signatures.unflag", done)
     return done
 

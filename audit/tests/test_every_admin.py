@@ -15,7 +15,7 @@ from audit.admin import AuditedAdmin
 pytestmark = pytest.mark.django_db
 
 # Admins that change nothing by hand: what they show is written by services (each records it).
-READ_ONLY = {"audit.AuditEntry", "signatures.Signature", "defence.Invalidation"}
+READ_ONLY = {"audit.AuditEntry", "signatures.Signature", "defence.Invalidation", "defence.NetworkAllowance"}
 
 
 def project_admins():

@@ -354,7 +354,7 @@ def _above_the_fold(page, selector: str, height: int) -> str:
 
 @pytest.mark.parametrize("language", ["", "/es"])
 def test_the_count_and_the_sign_action_are_above_the_fold(site, browser, language):
-    """On a 360x740 phone (and a 1280x800 laptop for the home page), the first screen shows the count and the way to sign."""
+    """On a 360x740 phone and a 1280x800 laptop, the first screen shows the count and the way to sign."""
     from signatures.models import Campaign
 
     petition = Campaign.objects.get(kind="petition")
@@ -362,6 +362,7 @@ def test_the_count_and_the_sign_action_are_above_the_fold(site, browser, languag
         (FOLD, "/", [".ask-count strong", ".ask .button"]),
         (WIDE, "/", [".ask-count strong", ".ask .button"]),
         (FOLD, petition.get_absolute_url(), [".tally-number strong", ".tally .jump .button"]),
+        (WIDE, petition.get_absolute_url(), [".tally-number strong", ".tally .jump .button"]),
     ]
     problems = []
     for viewport, path, selectors in checks:

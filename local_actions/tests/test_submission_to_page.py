@@ -49,8 +49,9 @@ def edit_form(client, action, **changes):
     data.update({"sources-TOTAL_FORMS": len(sources), "sources-INITIAL_FORMS": len(sources), "sources-MIN_NUM_FORMS": 0,
                  "sources-MAX_NUM_FORMS": 1000})  # fmt: skip
     for i, source in enumerate(sources):
-        for name in ("id", "position", "outlet", "title", "date", "note", "url"):
-            data[f"sources-{i}-{name}"] = getattr(source, name)
+        for name in ("id", "position", "outlet", "title", "date", "note_en", "note_es", "url"):
+            value = getattr(source, name)
+            data[f"sources-{i}-{name}"] = "" if value is None else value  # an empty box sends ""
         data[f"sources-{i}-action"] = action.pk
     data.update(changes)
     return data
@@ -86,7 +87,7 @@ def test_a_sent_in_fight_becomes_a_draft_then_a_published_page_and_the_group_is_
     data = edit_form(
         organizer_client,
         action,
-        summary="Tulsa's police asked for a ShotSpotter pilot; the council votes in March.",
+        summary_en="Tulsa's police asked for a ShotSpotter pilot; the council votes in March.",
         status="contested",
         published="on",
         **{"sources-0-outlet": "Tulsa World", "sources-0-title": "Police ask for ShotSpotter pilot"},

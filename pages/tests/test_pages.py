@@ -58,9 +58,12 @@ def test_an_admin_edit_shows_up_on_the_site(admin_client, client, content):
         {
             "slug": "racist-data",
             "kind": "explainer",
-            "title": "Edited by an organizer",
-            "summary": page.summary,
-            "body": "New **body** text.",
+            "title_en": "Edited by an organizer",
+            "title_es": "Editado por una organizadora",
+            "summary_en": page.summary_en,
+            "summary_es": page.summary_es,
+            "body_en": "New **body** text.",
+            "body_es": "Texto **nuevo**.",
             "published": "on",
             "position": 0,
             "sources-TOTAL_FORMS": 0,
@@ -71,17 +74,33 @@ def test_an_admin_edit_shows_up_on_the_site(admin_client, client, content):
     html = client.get("/racist-data/").content.decode()
     assert "Edited by an organizer" in html
     assert "<strong>body</strong>" in html
+    html = client.get("/es/racist-data/").content.decode()
+    assert "Editado por una organizadora" in html
+    assert "Texto <strong>nuevo</strong>." in html
+    assert "Edited by an organizer" not in html
 
 
 def test_site_settings_edits_change_the_home_page(admin_client, client, content):
     response = admin_client.post(
         "/admin/pages/sitesettings/1/change/",
-        {"site_name": "Our coalition", "headline": "A new headline", "intro": "", "coalition_summary": ""},
+        {
+            "site_name_en": "Our coalition",
+            "site_name_es": "Nuestra coalición",
+            "headline_en": "A new headline",
+            "headline_es": "Un titular nuevo",
+            "intro_en": "",
+            "intro_es": "",
+            "coalition_summary_en": "",
+            "coalition_summary_es": "",
+        },
     )
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert "A new headline" in html
     assert "Our coalition" in html
+    html = client.get("/es/").content.decode()
+    assert "Un titular nuevo" in html
+    assert "Nuestra coalición" in html
 
 
 def test_page_markdown_cannot_carry_scripts(client, db):

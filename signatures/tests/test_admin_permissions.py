@@ -106,8 +106,9 @@ def test_the_export_is_a_403_without_its_permission_and_recorded_with_it(client,
 def test_closing_a_campaign_is_recorded(admin_client, admin_user, petition):
     response = admin_client.post(
         f"/admin/signatures/campaign/{petition.pk}/change/",
-        {"kind": "petition", "title": petition.title, "slug": petition.slug, "target": petition.target,
-         "summary": petition.summary, "body": petition.body, "published": "on"},
+        {"kind": "petition", "title_en": petition.title, "title_es": "", "slug": petition.slug,
+         "target_en": petition.target, "target_es": "", "summary_en": petition.summary, "summary_es": "",
+         "body_en": petition.body, "body_es": "", "published": "on"},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     petition.refresh_from_db()
