@@ -58,7 +58,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: replays the cached public pages that opt in (campaign page, count) without the rest.
+    # Outermost: gzip for responses with no secret in them (no CSRF token, no session; BREACH).
+    "core.middleware.SafeGZipMiddleware",
+    # First after it: replays the cached public pages that opt in (campaign page, count) without the rest.
     "core.http_cache.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -173,6 +175,8 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
 
 # Sections other apps add to a local fight's page: functions (request, local_action) -> HTML.
 LOCAL_ACTION_PAGE_EXTRAS: list[str] = ["letters.hooks.page_section"]
+# Calls to action at the top of a local fight's page: functions (request, local_action) -> {"text", "url"} or None.
+LOCAL_ACTION_CALLS: list[str] = ["letters.hooks.write_call", "signatures.hooks.sign_call"]
 # ...and to the petition's thank-you page: functions (request, zip_code) -> HTML.
 SIGNATURE_THANKS_EXTRAS: list[str] = ["letters.hooks.nearest_open_letter", "local_actions.hooks.nearest_local_fight"]
 LETTERS_DIGEST_SECONDS = env.int("LETTERS_DIGEST_SECONDS", default=24 * 3600)

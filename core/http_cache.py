@@ -27,7 +27,9 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.text import compress_string
 from django.utils.translation import get_language, get_language_from_request
 
 logger = logging.getLogger(__name__)
@@ -158,15 +160,23 @@ class PublicCacheMiddleware:
             return self.get_response(request)
         made_in, hit = lookup(key)
         if hit is not None:
-            headers, body = hit
-            response = HttpResponse(body)
+            headers, body, gzipped = (*hit, None)[:3]  # entries made before gzip had two parts
+            wants_gzip = gzipped is not None and re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+            response = HttpResponse(gzipped if wants_gzip else body)
             for name, value in headers:
                 response.headers[name] = value
+            if gzipped is not None:
+                patch_vary_headers(response, ("Accept-Encoding",))
+            if wants_gzip:  # compressed once when stored (core.middleware.SafeGZipMiddleware leaves it be)
+                response.headers["Content-Encoding"] = "gzip"
+                response.headers["Content-Length"] = str(len(gzipped))
             return response
         response = self.get_response(request)
         seconds = getattr(response, "server_cache_seconds", 0)
         if seconds and response.status_code == 200 and not response.streaming and not response.cookies:
             vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
             if vary <= {"accept-language"}:
-                store(key, made_in, (list(response.items()), response.content), seconds)
+                # These responses are public (no cookie, no token): safe to compress (see SafeGZipMiddleware).
+                gzipped = compress_string(response.content) if len(response.content) >= 200 else None
+                store(key, made_in, (list(response.items()), response.content, gzipped), seconds)
         return response

@@ -45,3 +45,63 @@ def display(value: str) -> str:
     if precision == 1:
         return formats.date_format(date, "YEAR_MONTH_FORMAT")
     return str(date.year)
+
+
+class Precision:
+    DAY, MONTH, YEAR = "day", "month", "year"
+
+
+def split(value: str) -> tuple[datetime.date | None, str]:
+    """A stored partial date as (the first day it covers, how precisely it is known)."""
+    if not value or not PARTIAL_DATE_RE.match(value):
+        return None, Precision.DAY
+    return parse(value), {2: Precision.DAY, 1: Precision.MONTH, 0: Precision.YEAR}[value.count("-")]
+
+
+def join(day: datetime.date | None, precision: str) -> str:
+    """The stored form of a date known to the day, the month or the year."""
+    if day is None:
+        return ""
+    if precision == Precision.YEAR:
+        return f"{day.year:04d}"
+    if precision == Precision.MONTH:
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
+
+
+def form_field(**kwargs):
+    """A form field for a partial date: a date picker (any date format the language accepts, "Nov 30, 2024"
+    included) and how much of it is known. Stored as before ("2024-11-30", "2024-11", "2024")."""
+    from django import forms
+    from django.contrib.admin.widgets import AdminDateWidget
+
+    precisions = [
+        (Precision.DAY, _("exact day")),
+        (Precision.MONTH, _("only the month is known")),
+        (Precision.YEAR, _("only the year is known")),
+    ]
+
+    class PartialDateWidget(forms.MultiWidget):
+        def __init__(self):
+            known = forms.Select(choices=precisions, attrs={"aria-label": _("How much of the date is known")})
+            super().__init__([AdminDateWidget(), known])
+
+        def decompress(self, value):
+            return list(split(value or ""))
+
+    class PartialDateField(forms.MultiValueField):
+        widget = PartialDateWidget
+
+        def __init__(self, **kwargs):
+            fields = [
+                forms.DateField(required=False, error_messages={"invalid": _("Enter a date, like 2024-11-30 (or pick it).")}),
+                forms.ChoiceField(required=False, choices=precisions),
+            ]
+            super().__init__(fields, require_all_fields=False, **kwargs)
+
+        def compress(self, data_list):
+            if not data_list or data_list[0] in (None, ""):
+                return ""
+            return join(data_list[0], data_list[1] or Precision.DAY)
+
+    return PartialDateField(**kwargs)

@@ -1,12 +1,15 @@
 """What the letters app adds to other apps' pages, through their settings registries.
 
-local_actions shows `page_section` on a local fight's page (LOCAL_ACTION_PAGE_EXTRAS);
+local_actions shows `page_section` on a local fight's page (LOCAL_ACTION_PAGE_EXTRAS) and
+`write_call` at its top (LOCAL_ACTION_CALLS);
 signatures shows `nearest_open_letter` on the petition's thank-you page
 (SIGNATURE_THANKS_EXTRAS). Neither app imports this one.
 """
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from signatures.models import Campaign
 
@@ -20,6 +23,15 @@ def page_section(request, local_action, form=None) -> str:
     if action is None:
         return ""
     return render_to_string("letters/section.html", section_context(action, form), request=request)
+
+
+def write_call(request, local_action) -> dict | None:
+    """"Write to your council", where a letter is open: to the form on the same page."""
+    action = LetterAction.objects.filter(local_action=local_action, published=True).first()
+    if action is None or not action.is_open() or not action.officials.exists():
+        return None
+    date = date_format(action.decision_date, "DATE_FORMAT")
+    return {"text": _("Write to your council before %(date)s") % {"date": date}, "url": "#write"}
 
 
 def section_context(action: LetterAction, form=None) -> dict:

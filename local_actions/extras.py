@@ -12,3 +12,9 @@ from django.utils.safestring import mark_safe
 def page_sections(request, action) -> list[str]:
     sections = (import_string(path)(request, action) for path in settings.LOCAL_ACTION_PAGE_EXTRAS)
     return [mark_safe(html) for html in sections if html]  # noqa: S308 - rendered by templates with autoescape
+
+
+def calls_to_action(request, action) -> list[dict]:
+    """What other apps ask visitors to do about this fight (settings.LOCAL_ACTION_CALLS), first the most pressing."""
+    calls = (import_string(path)(request, action) for path in settings.LOCAL_ACTION_CALLS)
+    return [call for call in calls if call]

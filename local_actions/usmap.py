@@ -163,6 +163,26 @@ def class_breaks(values, classes: int = len(CHOROPLETH_COLOURS)) -> list[float]:
     return [step * i for i in range(classes)]
 
 
+def count_breaks(values, classes: int = len(CHOROPLETH_COLOURS)) -> list[int]:
+    """Lower bounds of classes by powers of ten for counts (1-9, 10-99, 100-999...), from the
+    smallest non-zero count's decade to the largest's, at most `classes` of them. Counts of people
+    spread over decades: equal steps put every state but one in the first class."""
+    positive = [v for v in values if v > 0]
+    if not positive:
+        return [1]
+    low = math.floor(math.log10(min(positive)))
+    high = math.floor(math.log10(max(positive)))
+    return [10**power for power in range(low, min(high, low + classes - 1) + 1)]
+
+
+def class_colours(count: int) -> list[str]:
+    """`count` colours from the scale, spread out so that few classes are still told apart."""
+    last = len(CHOROPLETH_COLOURS) - 1
+    if count == 1:
+        return [CHOROPLETH_COLOURS[last // 2]]
+    return [CHOROPLETH_COLOURS[round(i * last / (count - 1))] for i in range(count)]
+
+
 def class_of(value: float, breaks: list[float]) -> int:
     index = 0
     for i, low in enumerate(breaks):
@@ -184,27 +204,38 @@ def choropleth(values: dict, unit: str) -> dict:
     `unit` names what is counted ("signatures"), already translated.
     """
     values = {code.upper(): v for code, v in values.items() if code.upper() in STATE_NAMES and v is not None}
-    breaks = class_breaks(list(values.values()))
     integers = all(float(v).is_integer() for v in values.values())
+    top = max(values.values(), default=0)
+    if integers:  # counts: 1-9, 10-99... and zero drawn like "no data" (nothing there)
+        breaks = count_breaks(list(values.values()))
+        colours = class_colours(len(breaks))
+    else:
+        breaks = class_breaks(list(values.values()))
+        colours = CHOROPLETH_COLOURS
     legend = []
     for i, low in enumerate(breaks):
         high = breaks[i + 1] if i + 1 < len(breaks) else None
+        if integers and high is None and top < low * 10:
+            high = low * 10  # the top decade, closed: "100-999", not "100 or more"
         if high is None:
             text = _("%(low)s or more") % {"low": _fmt(low)}
         elif integers:
-            text = _("%(low)s to %(high)s") % {"low": _fmt(low), "high": _fmt(high - 1)}
+            text = _("%(low)s-%(high)s") % {"low": _fmt(low), "high": _fmt(high - 1)}
         else:
             text = _("%(low)s to under %(high)s") % {"low": _fmt(low), "high": _fmt(high)}
-        legend.append({"index": i, "colour": CHOROPLETH_COLOURS[i], "text": text})
+        legend.append({"index": i, "colour": colours[i], "text": text})
     shapes = []
     for state in states():
         postal = state["postal"]
         name = str(STATE_NAMES[postal])
         if postal in values:
-            index = class_of(values[postal], breaks)
             # "Texas, signatures: 1" reads right for any number, unlike "1 signatures".
             label = _("%(state)s, %(unit)s: %(value)s") % {"state": name, "value": _fmt(values[postal]), "unit": unit}
-            colour = CHOROPLETH_COLOURS[index]
+            if integers and values[postal] <= 0:  # none counted: drawn as empty
+                shapes.append({**state, "name": name, "class_index": None, "colour": NO_DATA_COLOUR, "label": label})
+                continue
+            index = class_of(values[postal], breaks)
+            colour = colours[index]
             shapes.append({**state, "name": name, "class_index": index, "colour": colour, "label": label})
         else:
             label = _("%(state)s: no data") % {"state": name}
@@ -220,7 +251,8 @@ def choropleth(values: dict, unit: str) -> dict:
         "no_data_colour": NO_DATA_COLOUR,
         "rows": rows,
         "unit": unit,
-        "has_missing": len(values) < len(STATE_NAMES),
+        "has_missing": any(shape["class_index"] is None for shape in shapes),
+        "no_data_text": _("None") if integers else _("No data"),
     }
 
 

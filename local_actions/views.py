@@ -83,6 +83,7 @@ def detail(request, slug):
             "fine_radius": usmap.FINE_RADIUS,
             "icon": usmap.legend_icon(action.style["shape"]),
             "extras": extras.page_sections(request, action),
+            "calls": extras.calls_to_action(request, action),
             "share_image": share_image.url(
                 reverse("local_actions:share_image", args=[action.slug]), share.local_action_card(action)
             ),

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.db.models import Count, Q
 from django.shortcuts import redirect
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedAdmin
@@ -39,10 +41,34 @@ class SocialLinkAdmin(AuditedAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(BilingualAdmin, AuditedAdmin):
-    list_display = ["name", "url", "in_coalition", "position"]
+    list_display = ["name", "url", "in_coalition", "position", "embed_signatures"]
     list_editable = ["in_coalition", "position"]
     list_filter = ["in_coalition"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "description", "embed_key"]
+    readonly_fields = ["embed_signatures_by_campaign"]
+
+    def get_queryset(self, request):
+        # Counted by the embed's key in the form's address (signatures app), not by following visitors.
+        confirmed = Count("embedded_signatures", filter=Q(embedded_signatures__state="verified"))
+        return super().get_queryset(request).annotate(embed_count=confirmed)
+
+    @admin.display(description=_("confirmed signatures through its embed"), ordering="embed_count")
+    def embed_signatures(self, obj):
+        return obj.embed_count
+
+    @admin.display(description=_("signatures through its embedded form"))
+    def embed_signatures_by_campaign(self, obj):
+        rows = (
+            obj.embedded_signatures.values("campaign__title")
+            .annotate(total=Count("id"), confirmed=Count("id", filter=Q(state="verified")))
+            .order_by("campaign__title")
+        )
+        if not obj.pk or not rows:
+            return _("None yet. Its embed code is on each campaign's page in the admin.")
+        return format_html_join(
+            "", "<p>{}: {} {}, {} {}</p>",
+            ((r["campaign__title"], r["confirmed"], _("confirmed"), r["total"], _("in all")) for r in rows),
+        )  # fmt: skip
 
 
 class SourceInline(admin.TabularInline):

@@ -1,7 +1,10 @@
+import secrets
+
 from django.core.cache import cache
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from core import partial_dates
@@ -86,6 +89,19 @@ class Organization(models.Model):
     )
     in_coalition = models.BooleanField(_("coalition member"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # In the address of the organization's embedded sign form (signatures app): signatures made
+    # there are counted for it. A key in a URL, not a tracker: nothing about the visitor is kept.
+    embed_key = models.SlugField(
+        _("embed key"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Part of the address of this organization's embedded sign form; signatures made there are counted "
+            "for it. Filled in when empty; change it only if the organization has not put the form on its site yet."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -94,6 +110,19 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.embed_key:
+            self.embed_key = new_embed_key(self.name)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "embed_key"}
+        super().save(*args, **kwargs)
+
+
+def new_embed_key(name: str) -> str:
+    """A readable key: the name's first word and a random part ("fight-for-3f9a1c")."""
+    head = "-".join(slugify(name).split("-")[:2])[:24].strip("-") or "partner"
+    return f"{head}-{secrets.token_hex(3)}"
 
 
 class PageQuerySet(models.QuerySet):

@@ -16,6 +16,7 @@ mkdir -p docs/screens
 pages=(
   "home:/"
   "petition:/petition/stop-surveilling-our-communities/"
+  "embed:/petition/stop-surveilling-our-communities/embed/"
   "open-letter:/letter/stop-selling-surveillance/"
   "explainer:/racist-data/"
   "profits:/profits/"

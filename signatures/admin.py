@@ -2,12 +2,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +39,31 @@ class CampaignAdmin(BilingualAdmin, AuditedAdmin):
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "target", "summary", "body", "partners", "email_partners"]}),
         (_("Signing"), {"fields": ["published", "is_open", "closes_at", "accepts_organizations", "goal"]}),
+        (_("On partners' websites"), {"fields": ["embed_codes"]}),
     ]
+    readonly_fields = ["embed_codes"]
+
+    @admin.display(description=_("embed codes"))
+    def embed_codes(self, obj):
+        """The <iframe> for anyone, and one per participating organization (counted for it), with its count."""
+        if not obj.pk:
+            return _("Shown once the campaign is saved.")
+        from .views import badge_snippet, embed_snippet
+
+        counts = dict(
+            obj.signatures.filter(embed_partner__isnull=False, state="verified")
+            .values_list("embed_partner").annotate(n=Count("id")).values_list("embed_partner", "n")
+        )  # fmt: skip
+        rows = [(_("Anyone"), "", embed_snippet(obj))]
+        for org in obj.partners.exclude(embed_key=None).order_by("name"):
+            counted = ngettext("%(n)s confirmed signature", "%(n)s confirmed signatures", counts.get(org.pk, 0))
+            rows.append((org.name, counted % {"n": counts.get(org.pk, 0)}, embed_snippet(obj, org)))
+        rows.append((_("Counter image"), "", badge_snippet(obj)))
+        return format_html_join(
+            "",
+            '<p><strong>{}</strong> {}</p><textarea readonly rows="3" cols="80" aria-label="{}">{}</textarea>',
+            ((name, counted, name, escape(code)) for name, counted, code in rows),  # the code as text
+        )
 
     @admin.display(description=_("verified signatures"))
     def signature_count(self, obj):
@@ -139,7 +163,7 @@ class SignatureAdmin(admin.ModelAdmin):
     list_display = ["signer", "kind", "status", "place", "created_at", "campaign"]
     list_filter = [
         "campaign", "state", "kind", ApprovalFilter, EmailProblemFilter, "us_state", "show_name", "wants_updates",
-        "recorded_by",
+        "recorded_by", "source", "embed_partner",
     ]  # fmt: skip
     search_fields = ["name", "organization", "city", "zip_code", "email_domain", "ip_hash"]
     search_help_text = _("Name, organization, city, ZIP, email domain or network hash; a full email address finds its signature.")
@@ -151,7 +175,7 @@ class SignatureAdmin(admin.ModelAdmin):
     readonly_fields = [
         "campaign", "kind", "state", "why_flagged", "name", "email", "email_domain", "zip_code", "city", "us_state", "organization",
         "organization_url", "role", "show_name", "wants_updates", "ip_hash", "created_at", "verified_at", "approved_at",
-        "emails_sent", "email_error", "email_attempts", "email_retry_at", "recorded_by",
+        "emails_sent", "email_error", "email_attempts", "email_retry_at", "recorded_by", "source", "embed_partner",
     ]  # fmt: skip
     fields = readonly_fields
 

@@ -164,6 +164,21 @@ class Signature(models.Model):
         verbose_name=_("recorded by partner"),
         help_text=_("The partner organization that sent this signature through the API."),
     )
+    # Where the form was: this site, or the embedded form on a partner's site (views.embed). The
+    # partner comes from the embed's own address (its key), not from anything about the visitor.
+    source = models.CharField(
+        _("signed on"), max_length=8, blank=True, default="", choices=[("", _("this site")), ("embed", _("an embedded form"))]
+    )
+    embed_partner = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,  # the partial index sig_by_embed: most rows have none
+        related_name="embedded_signatures",
+        verbose_name=_("through the embed of"),
+        help_text=_("The partner organization whose embedded form (its embed key) this signature came through."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -201,6 +216,8 @@ class Signature(models.Model):
             models.Index(fields=["campaign", "modified_at", "id"], condition=PARTNER_VISIBLE, name="sig_api_modified"),
             models.Index(fields=["public_id"], condition=PARTNER_VISIBLE, name="sig_api_public_id"),
             models.Index(fields=["person_id"], condition=PARTNER_VISIBLE, name="sig_api_person"),
+            # Signatures per partner's embed (the organizations admin).
+            models.Index(fields=["embed_partner", "state"], condition=Q(embed_partner__isnull=False), name="sig_by_embed"),
         ]
 
     def __str__(self):

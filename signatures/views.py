@@ -1,3 +1,4 @@
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
@@ -6,10 +7,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.html import format_html
 from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -17,7 +20,7 @@ from core import http_cache, share_image
 from core.http_cache import cached_response, server_cache
 from core.privacy import client_ip, ip_hash
 from defence import lists, pow
-from pages.models import SiteSettings
+from pages.models import Organization, SiteSettings
 
 from . import counting, services, tokens
 from .forms import OrganizationSignForm, SignForm
@@ -68,6 +71,8 @@ def campaign_context(campaign: Campaign, form=None, org_form=None) -> dict:
         "form": form or SignForm(campaign=campaign),
         "org_form": org_form or (OrganizationSignForm(campaign=campaign, prefix="org") if campaign.accepts_organizations else None),
         "share_url": settings.SITE_URL + campaign.get_absolute_url(),
+        "embed_code": embed_snippet(campaign),
+        "badge_code": badge_snippet(campaign),
     }
 
 
@@ -92,33 +97,40 @@ def sign(request, kind, slug):
         form = OrganizationSignForm(request.POST, campaign=campaign, prefix="org")
     else:
         form = SignForm(request.POST, campaign=campaign)
-    if not form.is_valid():
+    if not (form.is_valid() and _record(request, campaign, form)):
         return _form_error(request, campaign, form, as_organization)
-    if not form.is_bot():
-        ip = client_ip(request)
-        network = ip_hash(ip)
-        email = form.cleaned_data["email"]
-        try:
-            pow_salt = pow.verify(form.cleaned_data["pow"]) if form.cleaned_data["pow"] else None
-            if pow_salt and not pow.bound_to(pow_salt, campaign.pk, network, email):
-                pow_salt = None  # made for another network, domain or campaign: counts as no proof
-            services.sign(
-                campaign,
-                email=email,
-                ip_hash=network,
-                pow_salt=pow_salt,
-                network_listed=lists.network_mark(ip),
-                share_with=form.share_with(),
-                language=get_language() or "",
-                **form.signature_fields(),
-            )
-        except (pow.Invalid, services.ReplayedProof):
-            form.add_error(None, _("The automatic spam check did not work. Please send the form again."))
-            return _form_error(request, campaign, form, as_organization)
     # The same reply whatever happened: a new signature, a duplicate or a bot.
     response = HttpResponse(_check_email_page(request, campaign, as_organization))
     add_never_cache_headers(response)
     return response
+
+
+def _record(request, campaign, form, **origin) -> bool:
+    """Sign with a valid form (a bot's is silently dropped). False, with the form's error, if the proof is refused."""
+    if form.is_bot():
+        return True
+    ip = client_ip(request)
+    network = ip_hash(ip)
+    email = form.cleaned_data["email"]
+    try:
+        pow_salt = pow.verify(form.cleaned_data["pow"]) if form.cleaned_data["pow"] else None
+        if pow_salt and not pow.bound_to(pow_salt, campaign.pk, network, email):
+            pow_salt = None  # made for another network, domain or campaign: counts as no proof
+        services.sign(
+            campaign,
+            email=email,
+            ip_hash=network,
+            pow_salt=pow_salt,
+            network_listed=lists.network_mark(ip),
+            share_with=form.share_with(),
+            language=get_language() or "",
+            **origin,
+            **form.signature_fields(),
+        )
+    except (pow.Invalid, services.ReplayedProof):
+        form.add_error(None, _("The automatic spam check did not work. Please send the form again."))
+        return False
+    return True
 
 
 def _check_email_page(request, campaign, as_organization) -> bytes:
@@ -232,3 +244,113 @@ def withdraw(request, token):
         services.withdraw(signature_id)
         return render(request, "signatures/withdrawn.html", {"campaign": campaign})
     return render(request, "signatures/withdraw.html", {"signature": signature, "campaign": signature.campaign})
+
+
+# --- The embedded form, for partners' sites -------------------------------------------------------
+# A page made to live in an <iframe> on another site: the count, the progress and the sign form,
+# posting to itself. Only this route may be framed (frame-ancestors, X-Frame-Options); it sets no
+# cookie and needs none (the sign form has no CSRF token, see README), and nothing of ours runs in the
+# host page: the partner pastes a plain <iframe>. The proof of work runs inside the frame, from our
+# origin, and the signature is confirmed from the signer's inbox as always.
+EMBED_CSP = {"frame-ancestors": ["*"]}
+
+
+def embed_partner(key: str):
+    """The organization with this embed key, cached like the campaign (a save of one empties the cache)."""
+    cache_key = f"embed-partner:{key}"
+    made_in, found = http_cache.lookup(cache_key)
+    if found is None:
+        found = Organization.objects.filter(embed_key=key).only("pk", "name").first() or False
+        if found:  # unknown keys are not cached: a client cannot fill the cache with made-up ones
+            http_cache.store(cache_key, made_in, found, 5)
+    return found or None
+
+
+@csrf_exempt  # see README "Why the sign form has no CSRF token"
+@xframe_options_exempt
+@csp_replace(EMBED_CSP)
+@require_http_methods(["GET", "HEAD", "POST"])
+def embed(request, kind, slug, key=""):
+    campaign = get_campaign(kind, slug)
+    partner = embed_partner(key) if key else None
+    if key and partner is None:
+        # A key that no longer exists: the form still works, just without the partner's name on it.
+        return redirect("signatures:embed", kind=kind, slug=slug)
+    if request.method == "POST":
+        return _embed_sign(request, campaign, partner)
+
+    def render_page():
+        return render_to_string("signatures/embed.html", embed_context(request, campaign, partner), request=request)
+
+    return cached_response(request, f"embed:{campaign.pk}:{partner.pk if partner else 0}", PAGE_SECONDS, render_page)
+
+
+def embed_context(request, campaign, partner, form=None) -> dict:
+    return {
+        "campaign": campaign,
+        "partner": partner,
+        "counts": counting.public_counts(campaign.pk),
+        "form": form or SignForm(campaign=campaign),
+        "action": request.path,
+        "full_url": settings.SITE_URL + campaign.get_absolute_url(),
+    }
+
+
+def _embed_sign(request, campaign, partner):
+    if not campaign.accepting_signatures():
+        response = render(request, "signatures/embed.html", embed_context(request, campaign, partner), status=410)
+    else:
+        form = SignForm(request.POST, campaign=campaign)
+        origin = {"source": "embed", "embed_partner_id": partner.pk if partner else None}
+        if form.is_valid() and _record(request, campaign, form, **origin):
+            context = {"campaign": campaign, "full_url": settings.SITE_URL + campaign.get_absolute_url(), "done": True}
+            response = render(request, "signatures/embed.html", context)
+        else:
+            response = render(request, "signatures/embed.html", embed_context(request, campaign, partner, form), status=400)
+    add_never_cache_headers(response)
+    return response
+
+
+def embed_snippet(campaign, partner=None) -> str:
+    """The <iframe> a partner pastes into its page (shown on the campaign page and in the admin)."""
+    if partner is not None:
+        url = reverse("signatures:embed_partner", args=[campaign.kind, campaign.slug, partner.embed_key])
+    else:
+        url = reverse("signatures:embed", args=[campaign.kind, campaign.slug])
+    return format_html(
+        '<iframe src="{}" title="{}" width="100%" height="900" loading="lazy" '
+        'style="border: 1px solid #d8d2c4; max-width: 30rem;"></iframe>',
+        settings.SITE_URL + url,
+        campaign.title,
+    )
+
+
+def badge_snippet(campaign) -> str:
+    return format_html(
+        '<a href="{}"><img src="{}" alt="{}" height="28"></a>',
+        settings.SITE_URL + campaign.get_absolute_url(),
+        settings.SITE_URL + reverse("signatures:badge", args=[campaign.kind, campaign.slug]),
+        campaign.title,
+    )
+
+
+BADGE_SECONDS = 10
+
+
+@require_safe
+def badge(request, kind, slug):
+    """A counter for partners' pages, as an image: no script, no cookie, cached for seconds."""
+    campaign = get_campaign(kind, slug)
+
+    def render_badge():
+        total = counting.public_counts(campaign.pk)["total"]
+        count = ngettext("%(count)s signature", "%(count)s signatures", total) % {"count": intcomma(total)}
+        name = SiteSettings.load().site_name
+        left, right = 14 + round(8 * len(name)), 14 + round(8 * len(count))
+        context = {"name": name, "count": count, "left": left, "right": right, "width": left + right}
+        return render_to_string("signatures/badge.svg", context)
+
+    response = cached_response(request, f"badge:{campaign.pk}", BADGE_SECONDS, render_badge, "image/svg+xml; charset=utf-8")
+    # A partner's page that isolates itself (Cross-Origin-Embedder-Policy) may still show it.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response

@@ -45,8 +45,33 @@ def city_spending():
     per_square_mile = sorted((a for a in actions if a.usd_per_square_mile_year), key=lambda a: -a.usd_per_square_mile_year)
     return {
         "actions": actions,
+        "chart": spending_chart([a for a in actions if a.amount_usd]),
         "total": _usd(sum(stated)) if stated else "",
         "stated_count": len(stated),
         "per_square_mile": [(a, _usd(a.usd_per_square_mile_year)) for a in per_square_mile],
         "cost_statistics": Statistic.objects.filter(topic=Statistic.Topic.COST, published=True),
     }
+
+
+CHART_ROW = 46  # px: a line of text, the bar under it, and a gap
+
+
+def spending_chart(actions) -> dict:
+    """Bars of what each city paid, largest first, for a server-drawn SVG (city_spending.html).
+
+    Bar lengths are percentages of the largest, so the chart fits any width while its text stays
+    at the page's size; the table beside it has the same numbers for screen readers and print.
+    """
+    if not actions:
+        return {}
+    top = max(a.amount_usd for a in actions)
+    bars = [
+        {
+            "label": f"{a.city}, {a.state}",
+            "amount": _usd(a.amount_usd),
+            "percent": max(0.5, 100 * a.amount_usd / top),
+            "y": i * CHART_ROW,
+        }
+        for i, a in enumerate(actions)
+    ]
+    return {"bars": bars, "height": len(bars) * CHART_ROW}

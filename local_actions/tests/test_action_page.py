@@ -98,3 +98,38 @@ def test_text_from_the_admin_is_escaped(client, db):
     html = client.get("/local/tulsa-ok/").content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
     assert "<b>$1</b>" not in html
+
+
+def test_facts_cite_their_sources_by_number_with_links(client, default_content):
+    LocalAction.objects.filter(city="Chicago").update(facts="Switched off in 2024 [1].\nThe council voted 33-14 [3] [9].")
+    html = client.get("/local/chicago-il/").content.decode()
+    facts = html.split("<h2>What happened</h2>")[1].split("</ul>")[0]
+    assert '<li>Switched off in 2024 <a class="cite" href="#source-1">[1]</a>.</li>' in facts
+    assert '<a class="cite" href="#source-3">[3]</a> [9].' in facts  # Chicago has 5 sources: [9] stays text
+
+
+def test_a_city_page_asks_to_sign_and_to_write_where_a_letter_is_open(client, default_content):
+    from signatures.models import Campaign
+
+    petition = Campaign.objects.get(kind="petition")
+    boston = client.get("/local/boston-ma/").content.decode()
+    calls = boston.split('<ul class="take-action"')[1].split("</ul>")[0]
+    assert re.findall(r'<a class="button[^"]*" href="([^"]+)">([^<]+)</a>', calls) == [
+        ("#write", "Write to your council before Jan. 18, 2027"),
+        (petition.get_absolute_url(), "Sign the petition"),
+    ]
+    assert 'id="write"' in boston
+
+    chicago = client.get("/local/chicago-il/").content.decode()  # no letter there
+    calls = chicago.split('<ul class="take-action"')[1].split("</ul>")[0]
+    assert "#write" not in calls and "Sign the petition" in calls
+
+    Campaign.objects.update(is_open=False)
+    assert 'class="take-action"' not in client.get("/local/chicago-il/").content.decode()
+
+
+def test_press_items_without_a_link_read_as_plain_citations(client, default_content):
+    PressItem.objects.create(title="Houston council questions gunshot sensors", outlet="Example")
+    html = client.get("/local/houston-tx/").content.decode()
+    assert '<cite class="title unlinked">Houston council questions gunshot sensors</cite>' in html
+    assert 'href=""' not in html

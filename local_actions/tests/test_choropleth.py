@@ -29,29 +29,39 @@ def test_states_get_colour_classes_and_accessible_names():
     html = render(SAMPLE)
     paths = re.findall(r'<path class="([\w-]+)" d="[^"]+" fill="#\w+" role="img" aria-label="([^"]+)"', html)
     by_label = {label: cls for cls, label in paths}
-    assert by_label["California, signatures: 4,999"] == "class-4"
-    assert by_label["New York, signatures: 2,500"] == "class-2"
-    assert by_label["Illinois, signatures: 1,234"] == "class-1"
+    # Classes by powers of ten: 1-9, 10-99, 100-999, 1,000-9,999.
+    assert by_label["California, signatures: 4,999"] == "class-3"
+    assert by_label["New York, signatures: 2,500"] == "class-3"
+    assert by_label["Illinois, signatures: 1,234"] == "class-3"
     assert by_label["Texas, signatures: 1"] == "class-0"
-    assert by_label["Washington, signatures: 0"] == "class-0"  # lower-case codes are accepted
+    assert by_label["Washington, signatures: 0"] == "no-data"  # lower-case codes are accepted; none is drawn empty
     assert by_label["Ohio: no data"] == "no-data"
     assert len(re.findall(r"<path ", html)) == 51
     assert "Puerto Rico" not in html and "XX" not in html  # not on the map
-    assert f'fill="{usmap.CHOROPLETH_COLOURS[4]}" role="img" aria-label="California' in html
+    assert f'fill="{usmap.CHOROPLETH_COLOURS[4]}" role="img" aria-label="California' in html  # the darkest
     assert "<title>Illinois, signatures: 1,234</title>" in html
 
 
 def test_legend_in_text():
     html = render(SAMPLE)
     legend = re.findall(r"</svg>([^<]+)</li>", html)
-    assert legend == [
-        "0 to 999",
-        "1,000 to 1,999",
-        "2,000 to 2,999",
-        "3,000 to 3,999",
-        "4,000 or more",
-        "No data",
-    ]
+    assert legend == ["1-9", "10-99", "100-999", "1,000-9,999", "None"]
+    assert "0 to 0" not in html and "0-0" not in html
+
+
+@pytest.mark.parametrize(
+    ("values", "legend"),
+    [
+        ({"TX": 1}, ["1-9"]),
+        ({"TX": 3, "CA": 57}, ["1-9", "10-99"]),
+        ({"TX": 120, "CA": 4000}, ["100-999", "1,000-9,999"]),
+        ({"TX": 1, "CA": 2_000_000}, ["1-9", "10-99", "100-999", "1,000-9,999", "10,000 or more"]),
+        ({"TX": 0.5, "CA": 2.0}, ["0 to under 0.5", "0.5 to under 1", "1 to under 1.5", "1.5 to under 2", "2 or more"]),
+    ],
+)
+def test_the_legend_shows_ranges_that_make_sense(values, legend):
+    html = render(values)
+    assert re.findall(r"</svg>([^<]+)</li>", html)[: len(legend)] == legend
 
 
 def test_table_of_the_numbers_largest_first():

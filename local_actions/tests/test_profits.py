@@ -56,3 +56,25 @@ def test_other_pages_do_not_get_the_table(client, default_content):
 def test_nothing_is_shown_without_data(client, default_content):
     LocalAction.objects.all().delete()
     assert "What cities paid" not in client.get("/profits/").content.decode()
+
+
+def test_a_server_drawn_bar_chart_shows_what_cities_paid(client, default_content):
+    html = spending(client)
+    chart = html.split('<figure class="spending-chart">')[1].split("</figure>")[0]
+    assert 'role="img" aria-labelledby="spending-chart-title"' in chart
+    assert "The table below has the same figures." in chart
+    bar = r'<text x="0" y="16" class="bar-label">([^<]+): <tspan class="bar-amount">([^<]+)</tspan></text>'
+    bars = re.findall(bar + r'<rect x="0" y="23" width="([\d.]+)%"', chart)
+    assert len(bars) == 13  # the cities that state an amount, largest first
+    assert bars[0] == ("New York, NY", "$54,600,000", "100.0")
+    assert bars[1][0] == "Chicago, IL" and 89 < float(bars[1][2]) < 90
+    assert [float(b[2]) for b in bars] == sorted((float(b[2]) for b in bars), reverse=True)
+    assert "<table>" in html  # the accessible table stays
+
+
+def test_the_citations_in_the_text_link_to_the_sources(client, default_content):
+    html = client.get("/profits/").content.decode()
+    assert '<a class="cite" href="#source-1">[1]</a>' in html
+    cited = set(re.findall(r'href="#source-(\d+)"', html))
+    listed = set(re.findall(r'<li id="source-(\d+)">', html))
+    assert cited and cited <= listed
