@@ -54,8 +54,9 @@ def test_setup_roles_restores_a_role_someone_emptied(member):
 
 
 def test_only_coordinators_set_a_campaigns_goal(member, client, campaign):
-    form = {"kind": "petition", "title": campaign.title, "slug": campaign.slug, "target": campaign.target,
-            "summary": campaign.summary, "body": campaign.body, "published": "on", "is_open": "on", "goal": "5000"}  # fmt: skip
+    form = {"kind": "petition", "title_en": campaign.title, "title_es": "", "slug": campaign.slug,
+            "target_en": campaign.target, "target_es": "", "summary_en": campaign.summary, "summary_es": "",
+            "body_en": campaign.body, "body_es": "", "published": "on", "is_open": "on", "goal": "5000"}  # fmt: skip
     url = f"/admin/signatures/campaign/{campaign.pk}/change/"
     for role in ["Editor", "Moderator"]:
         client.force_login(member(role))

@@ -199,8 +199,9 @@ def wait_until(condition, timeout=10):
 def test_an_organizers_goal_replaces_the_milestones_until_it_is_passed(client, admin_client, petition):
     response = admin_client.post(
         f"/admin/signatures/campaign/{petition.pk}/change/",
-        {"kind": "petition", "title": petition.title, "slug": petition.slug, "target": petition.target,
-         "summary": petition.summary, "body": petition.body, "published": "on", "is_open": "on", "goal": "10000"},
+        {"kind": "petition", "title_en": petition.title, "title_es": "", "slug": petition.slug,
+         "target_en": petition.target, "target_es": "", "summary_en": petition.summary, "summary_es": "",
+         "body_en": petition.body, "body_es": "", "published": "on", "is_open": "on", "goal": "10000"},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     make(petition, 120)
@@ -220,8 +221,9 @@ def test_a_goal_must_be_a_whole_positive_number(admin_client, petition):
     for bad in ["-5", "ten", "2.5"]:
         response = admin_client.post(
             f"/admin/signatures/campaign/{petition.pk}/change/",
-            {"kind": "petition", "title": petition.title, "slug": petition.slug, "target": petition.target,
-             "summary": petition.summary, "body": petition.body, "published": "on", "goal": bad},
+            {"kind": "petition", "title_en": petition.title, "title_es": "", "slug": petition.slug,
+             "target_en": petition.target, "target_es": "", "summary_en": petition.summary, "summary_es": "",
+             "body_en": petition.body, "body_es": "", "published": "on", "goal": bad},
         )  # fmt: skip
         assert response.status_code == 200 and "errorlist" in response.content.decode()
     assert Campaign.objects.get(pk=petition.pk).goal is None
