@@ -260,6 +260,7 @@ AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # Spanish numbers as US Spanish-language media write them (1,234.5)
 # Content fields get one column per language (django-modeltranslation). An item
 # with no Spanish text shows the English one, marked lang="en" (core.templatetags.i18n_content).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

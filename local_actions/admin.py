@@ -18,7 +18,7 @@ from .models import LocalAction, LocalActionSource, Statistic, Submission
 class SourceInline(BilingualTabularInline):
     model = LocalActionSource
     extra = 1
-    fields = ["position", "outlet", "title", "date", "note", "url"]
+    fields = ["position", "outlet", "title", "language", "date", "note", "url"]
     classes = ["sources-inline"]  # narrower inputs (organizer/admin.css): the row fits at 1280 px
     formfield_overrides = {models.URLField: {"widget": forms.URLInput}}  # one line, without "Currently:"
 

@@ -215,6 +215,9 @@ class LocalActionSource(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("For example: date unverified."))
     url = models.URLField(_("link"), max_length=500, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en", help_text=_("The title's language.")
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -4,6 +4,7 @@ edits the draft and publishes it (the group is then told)."""
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -52,6 +53,16 @@ def first_sentence(text: str, limit: int = 300) -> str:
     return Truncator(match.group(1) if match else text).chars(limit)
 
 
+def draft_text(submission: Submission) -> dict:
+    """The draft's summary and facts, in the column of the language the group wrote in; the English column
+    (the fallback of every language) gets the same text to translate, so no page is ever blank."""
+    fields = {}
+    for code in {submission.language if submission.language in dict(settings.LANGUAGES) else "en", "en"}:
+        fields[f"summary_{code}"] = first_sentence(submission.description)
+        fields[f"facts_{code}"] = submission.description
+    return fields
+
+
 def approve(submission: Submission, user) -> tuple[LocalAction | None, bool]:
     """Accept a pending submission; returns (the local action, whether it is a new draft).
 
@@ -77,9 +88,8 @@ def approve(submission: Submission, user) -> tuple[LocalAction | None, bool]:
                 slug=unique_slug(submission.city, submission.state),
                 status=submission.status,
                 years=str(timezone.now().year),
-                summary=first_sentence(submission.description),
-                facts=submission.description,
                 published=False,
+                **draft_text(submission),
             )
         if not action.group_name:
             action.group_name = submission.group_name

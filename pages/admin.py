@@ -74,7 +74,7 @@ class OrganizationAdmin(BilingualAdmin, AuditedAdmin):
 class SourceInline(admin.TabularInline):
     model = Source
     extra = 1
-    fields = ["position", "title", "outlet", "date", "url"]
+    fields = ["position", "title", "language", "outlet", "date", "url"]
     classes = ["sources-inline"]  # narrower inputs (organizer/admin.css): the row fits at 1280 px
     formfield_overrides = {models.URLField: {"widget": forms.URLInput}}  # one line, without "Currently:"
 

@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -181,6 +182,9 @@ class Source(models.Model):
         help_text=_("YYYY-MM-DD, YYYY-MM or YYYY."),
     )
     url = models.URLField(_("link"), blank=True, max_length=500)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en", help_text=_("The title's language.")
+    )
 
     class Meta:
         ordering = ["position", "id"]

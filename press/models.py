@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,13 @@ class PressItem(models.Model):
         help_text=_("YYYY-MM-DD, YYYY-MM or YYYY; empty if unknown."),
     )
     url = models.URLField(_("link"), blank=True, max_length=500)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The headline's language: a page in another language marks it, so screen readers say it right."),
+    )
     published = models.BooleanField(_("listed on the site"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

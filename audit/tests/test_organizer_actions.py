@@ -185,7 +185,7 @@ def test_a_page_edit_and_its_sources_are_recorded(admin_client, admin_user):
         {"slug": "x", "kind": page.kind, "title_en": "Y", "title_es": "", "summary_en": "", "summary_es": "",
          "body_en": "Text", "body_es": "", "published": "on", "position": 0,
          "sources-TOTAL_FORMS": 1, "sources-INITIAL_FORMS": 0, "sources-0-position": 1, "sources-0-title": "A report",
-         "sources-0-outlet": "", "sources-0-date": "", "sources-0-url": "https://example.org/report"},
+         "sources-0-language": "en", "sources-0-outlet": "", "sources-0-date": "", "sources-0-url": "https://example.org/report"},
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     entries = list(AuditEntry.objects.order_by("pk").values_list("action", "data"))

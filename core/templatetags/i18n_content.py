@@ -2,6 +2,7 @@
 
     {% language_links as links %}      the current page in each language (switch, hreflang)
     <h1{% fallback_lang page "title" %}>  lang="en" where a text is shown untranslated
+    <a{% written_in item.language %}>     lang="en" on a Spanish page for a headline written in English
 """
 
 from django import template
@@ -41,3 +42,11 @@ def fallback_lang(obj, field: str) -> str:
     if not getattr(obj, f"{field}_{default}", None):
         return ""
     return format_html(' lang="{}"', default)
+
+
+@register.simple_tag
+def written_in(language: str) -> str:
+    """` lang="xx"` when a text written in `language` (a press headline) is shown on a page in another language."""
+    if not language or language == (get_language() or settings.LANGUAGE_CODE):
+        return ""
+    return format_html(' lang="{}"', language)

@@ -167,6 +167,7 @@ def admin_form(**overrides):
         "sources-0-position": "1",
         "sources-0-outlet": "Reno Gazette Journal",
         "sources-0-date": "2025-01",
+        "sources-0-language": "en",
     }
     return {**data, **overrides}
 

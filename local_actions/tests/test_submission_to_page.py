@@ -49,7 +49,7 @@ def edit_form(client, action, **changes):
     data.update({"sources-TOTAL_FORMS": len(sources), "sources-INITIAL_FORMS": len(sources), "sources-MIN_NUM_FORMS": 0,
                  "sources-MAX_NUM_FORMS": 1000})  # fmt: skip
     for i, source in enumerate(sources):
-        for name in ("id", "position", "outlet", "title", "date", "note_en", "note_es", "url"):
+        for name in ("id", "position", "outlet", "title", "language", "date", "note_en", "note_es", "url"):
             value = getattr(source, name)
             data[f"sources-{i}-{name}"] = "" if value is None else value  # an empty box sends ""
         data[f"sources-{i}-action"] = action.pk
@@ -73,6 +73,9 @@ def test_a_sent_in_fight_becomes_a_draft_then_a_published_page_and_the_group_is_
     )
     action = LocalAction.objects.get(city="Tulsa")
     assert not action.published
+    # Their text is in the Spanish column, and in the English one to translate (English is every language's fallback).
+    assert action.summary_es == action.summary_en == "La policía pidió al concejo un piloto de ShotSpotter."
+    assert action.facts_es == action.facts_en == SENT_IN["description"]
     assert client.get("/local/tulsa-ok/").status_code == 404
     assert "Tulsa" not in client.get("/local/").content.decode()
     run_worker()

@@ -113,3 +113,31 @@ def test_a_feed_link_to_an_item_without_an_article_lands_on_the_press_page_that_
     link = links["Item 0"]
     assert link == f"{settings.SITE_URL}/news/?page=2#press-{oldest.pk}"
     assert f'id="press-{oldest.pk}"' in client.get("/news/?page=2").content.decode()
+
+
+def test_a_headline_in_another_language_than_the_page_is_marked_for_screen_readers(client):
+    PressItem.objects.create(title="Chicago ends its ShotSpotter contract", outlet="WTTW", url="https://example.org/a")
+    PressItem.objects.create(title="Chicago pone fin a ShotSpotter", outlet="La Raza", url="https://example.org/b", language="es")
+    spanish = client.get("/es/news/").content.decode()
+    assert 'rel="noopener noreferrer" lang="en">Chicago ends its ShotSpotter contract</a>' in spanish
+    assert 'rel="noopener noreferrer">Chicago pone fin a ShotSpotter</a>' in spanish
+    english = client.get("/news/").content.decode()
+    assert 'rel="noopener noreferrer">Chicago ends its ShotSpotter contract</a>' in english
+    assert 'rel="noopener noreferrer" lang="es">Chicago pone fin a ShotSpotter</a>' in english
+
+
+def test_a_source_title_in_english_is_marked_on_the_spanish_page(client):
+    from local_actions.models import LocalAction
+    from pages.models import Page
+
+    page = Page.objects.create(slug="x", title_en="Racist data", title_es="Datos racistas", body_en="A [1]", body_es="B [1]")
+    page.sources.create(position=1, title="The secret locations", outlet="WIRED", url="https://example.org/w")
+    page.sources.create(position=2, title="Informe de la ciudad", outlet="Ciudad", language="es")
+    html = client.get("/es/x/").content.decode()
+    assert 'rel="noopener noreferrer" lang="en">The secret locations</a>' in html
+    assert "<span>Informe de la ciudad</span>" in html
+    assert 'lang="en">The secret locations' not in client.get("/x/").content.decode()
+
+    fight = LocalAction.objects.create(city="Dayton", state="OH", slug="dayton-oh", summary_en="Dropped", published=True)
+    fight.sources.create(position=1, outlet="WYSO", title="Dayton drops ShotSpotter")
+    assert '<span lang="en">Dayton drops ShotSpotter</span>' in client.get("/es/local/dayton-oh/").content.decode()

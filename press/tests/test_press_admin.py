@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def form(**fields):
-    return {"title": "Council ends the contract", "outlet": "City Paper", "url": "", "published": "on", **fields}
+    return {"title": "Council ends the contract", "outlet": "City Paper", "url": "", "language": "en", "published": "on", **fields}
 
 
 @pytest.mark.parametrize(
