@@ -91,7 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "core.context_processors.site",
+                "pages.context_processors.site",
             ],
         },
     },
@@ -115,7 +115,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA cache_size=-32000;"
             "PRAGMA temp_store=MEMORY;"
             # Checkpoints (copying the WAL into the database, with an fsync) are the worker's job,
-            # every second (signatures.counting.checkpoint_wal); a request only checkpoints when the
+            # every second (core.db.checkpoint_wal); a request only checkpoints when the
             # WAL reaches 64 MB, for a site running without its worker. Done at commit, a checkpoint
             # held every other writer for its fsync (bench/).
             "PRAGMA wal_autocheckpoint=16000;"
@@ -161,7 +161,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PERIODIC_JOBS: list[tuple[str, float]] = [
     ("defence.checks.check_new_signatures", 1),  # before counting: only checked rows count
     ("signatures.counting.update_counts", 1),  # the public count lags at most a few seconds
-    ("signatures.counting.checkpoint_wal", 1),  # SQLite: off the requests' path (see DATABASES)
+    ("core.db.checkpoint_wal", 1),  # SQLite: off the requests' path (see DATABASES)
     ("signatures.outbox.deliver_due_emails", 0.5),
     ("signatures.purge.purge", 3600),
     ("signatures.counting.check_drift", 86400),  # compares the counts with a recount, repairs, reports
@@ -179,17 +179,40 @@ LOCAL_ACTION_PAGE_EXTRAS: list[str] = ["letters.hooks.page_section"]
 LOCAL_ACTION_CALLS: list[str] = ["letters.hooks.write_call", "signatures.hooks.sign_call"]
 # ...and to the petition's thank-you page: functions (request, zip_code) -> HTML.
 SIGNATURE_THANKS_EXTRAS: list[str] = ["letters.hooks.nearest_open_letter", "local_actions.hooks.nearest_local_fight"]
+# ...and to a campaign's page, by place: functions (request, campaign) -> core.extras.Section or HTML.
+CAMPAIGN_PAGE_EXTRAS: dict[str, list[str]] = {
+    "after_tally": ["delivery.hooks.campaign_deliveries"],
+    "end": ["local_actions.hooks.signers_by_state"],
+}
+# ...and to a content page, by its slug: functions (request, page) -> Section or HTML.
+PAGE_EXTRAS: dict[str, list[str]] = {"profits": ["local_actions.hooks.city_spending"]}
+# The abuse defence's verdict on each signature in the request (core/verdicts.py): a function
+# (campaign_id, *, ip, network, email, proof) -> Verdict; the signatures app applies it.
+SIGNATURE_SCREEN = "defence.screen.screen_signature"
 LETTERS_DIGEST_SECONDS = env.int("LETTERS_DIGEST_SECONDS", default=24 * 3600)
 # Loops the worker runs in their own thread, each given a threading.Event that is set when
 # the worker stops (with --batch: set from the start, so each does what is due once and returns).
 WORKER_LOOPS: list[str] = ["updates.sending.run"]
 
+# Who gets the organizers' emails (core/notify.py): a function () -> list of addresses; the site
+# settings in the admin name them (else ORGANIZER_EMAILS).
+ORGANIZER_RECIPIENTS = "pages.models.notification_recipients"
+
 # Models whose saves change a cached public page (campaign page, count): saving one empties the
 # page cache at once (core/http_cache.py), so a closed campaign stops taking signatures at once.
-PUBLIC_PAGE_MODELS = ["signatures.Campaign", "pages.Organization", "pages.SiteSettings"]
+PUBLIC_PAGE_MODELS = ["signatures.Campaign", "pages.Organization", "pages.SiteSettings", "pages.Page"]
+# The main menu, in order: functions () -> [(label, path)] (core/navigation.py).
+NAVIGATION = [
+    "pages.navigation.links",
+    "local_actions.navigation.links",
+    "press.navigation.links",
+    "contact.navigation.links",
+]
 
 # Functions returning the home page's calls to action ({"title", "text", "url"}).
 HOME_CALLS_TO_ACTION: list[str] = ["signatures.home.calls_to_action", "local_actions.home.calls_to_action"]
+# ...and its other sections from other apps: template variable -> function () -> its value.
+HOME_SECTIONS: dict[str, str] = {"latest_press": "press.home.latest_press"}
 # The home page's first screen: the one ask, with its live count (a function () -> dict or None).
 HOME_MAIN_ASK = "signatures.home.main_ask"
 # A content page's key figure on its share image, by slug: a function () -> (figure, label) in another app.

@@ -5,10 +5,11 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from core.views import robots_txt, share_image
+from core.views import robots_txt
 from evidence.sitemaps import FactSheetSitemap
 from local_actions.sitemaps import LocalActionSitemap
 from pages.sitemaps import PageSitemap, StaticSitemap
+from pages.views import site_share_image
 from signatures.sitemaps import CampaignSitemap
 
 sitemaps = {"static": StaticSitemap, "pages": PageSitemap, "campaigns": CampaignSitemap, "local": LocalActionSitemap}
@@ -43,7 +44,7 @@ urlpatterns += i18n_patterns(
     path("updates/", include("updates.urls")),
     path("delivery/", include("delivery.urls")),
     path("", include("signatures.urls")),
-    path("share.png", share_image, name="share_image"),  # the site's share image (og:image of pages without their own)
+    path("share.png", site_share_image, name="share_image"),  # the site's share image (og:image of pages without their own)
     # Content pages live at /<slug>/, so this comes last.
     path("", include("pages.urls")),
     prefix_default_language=False,

@@ -15,6 +15,20 @@ Three rules keep it safe:
   renamed, the site name) invalidate every entry at once, in every server
   process: each entry carries the generation it was made in, and a save starts
   a new one (see `forget_public_pages`).
+
+This is the one page cache, and its rule in one place:
+- lifetime: `SECONDS` (2 s) for what it keeps, a rendered page (the campaign
+  page, the "check your email" reply), or what many pages read (the campaign
+  the sign path needs, the main menu); the finished response replayed before the middleware for
+  `SERVER_CACHE_SECONDS` (1 s) of that. Browsers and proxies get the same
+  `max-age`. The one longer entry is the evidence fact sheet (60 s), whose key
+  changes with every import and edit of its city.
+- invalidation: a save of a model in settings.PUBLIC_PAGE_MODELS (a signal,
+  core/apps.py), or `forget_public_pages()` after a bulk update of one.
+Other caches are not page caches: the counts (signatures/counting.py, 1 s in
+the default cache), the partners a signer may share their email with
+(signatures/forms.py, 5 s), the allow and block lists (defence/lists.py, 10 s
+per process), the site settings (pages/models.py, 60 s).
 """
 
 import hashlib
@@ -35,6 +49,7 @@ from django.utils.translation import get_language, get_language_from_request
 logger = logging.getLogger(__name__)
 
 ALIAS = "pages"
+SECONDS = 2  # the page cache's one lifetime (see above)
 GENERATION_KEY = "pages:generation"
 
 
@@ -94,7 +109,7 @@ def lookup(key: str) -> tuple[str, object]:
     return current, None
 
 
-def store(key: str, made_in: str, value, seconds: int) -> None:
+def store(key: str, made_in: str, value, seconds: int = SECONDS) -> None:
     page_cache().set(key, (made_in, value), seconds)
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET
 
 
 @require_GET
@@ -10,13 +10,3 @@ def robots_txt(request):
     # SITE_URL, not the request's Host header: the sitemap's address must be the public one.
     return render(request, "robots.txt", {"site_url": settings.SITE_URL}, content_type="text/plain; charset=utf-8")
 
-
-@require_safe
-def share_image(request):
-    """The site's own share image (pages without one of their own): its headline and name."""
-    from pages.models import SiteSettings
-
-    from .share_image import response
-    from .templatetags.share_tags import site_card
-
-    return response(request, site_card(SiteSettings.load()))

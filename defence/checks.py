@@ -11,11 +11,11 @@ from collections import defaultdict
 from datetime import timedelta
 
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
-from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from core.verdicts import ALLOW, Action, Verdict
+from signatures import services as signature_services
 from signatures.models import Signature
-from signatures.services import one_sqlite_writer
 from signatures.states import CAN_FLAG
 
 from . import lists
@@ -130,7 +130,10 @@ def reason_to_flag(row, limits: RateLimit, windows: _Windows, network_allowed: b
 
 
 def check_new_signatures(batch: int = BATCH) -> int:
-    """Check the signatures not checked yet, in arrival order; returns how many it checked."""
+    """Judge the signatures not checked yet, in arrival order, and hand the verdicts to the signatures app.
+
+    Returns how many it checked. Nothing here writes a signature: signatures/services.py applies the verdicts.
+    """
     rows = list(
         Signature.objects.filter(checked=False)
         .only(
@@ -140,22 +143,22 @@ def check_new_signatures(batch: int = BATCH) -> int:
     )
     if not rows:
         return 0
+    return signature_services.record_checks([row.pk for row in rows], verdicts(rows))
+
+
+def verdicts(rows: list) -> dict[int, Verdict]:
+    """FLAG (with the reason) or ALLOW for each row, by pk; rows in arrival order."""
     limits = {}
     windows = _Windows()
     allowances = _Allowances(rows)
-    flagged = defaultdict(list)
+    found = {}
     for row in rows:
         if row.campaign_id not in limits:
             limits[row.campaign_id] = RateLimit.for_campaign(row.campaign_id)
             limits[row.campaign_id].exempt = limits[row.campaign_id].exempt_domains()
         reason = reason_to_flag(row, limits[row.campaign_id], windows, network_allowed=allowances.covers(row))
-        if reason and row.state in CAN_FLAG:
-            flagged[reason].append(row.pk)
+        found[row.pk] = Verdict(Action.FLAG, reason) if reason and row.state in CAN_FLAG else ALLOW
         # Every row counts towards its keys' limits, whatever became of it.
         for column, value in windows.keys(row, limits[row.campaign_id]):
             windows.get(row, column, value, limits[row.campaign_id]).add(row.created_at)
-    with one_sqlite_writer(), transaction.atomic():
-        for reason, pks in flagged.items():
-            Signature.objects.filter(pk__in=pks, state__in=CAN_FLAG).update(state="flagged", flag_reason=reason)
-        Signature.objects.filter(pk__in=[row.pk for row in rows]).update(checked=True)
-    return len(rows)
+    return found

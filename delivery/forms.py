@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from signatures.us_zip import STATE_NAMES
+from core.us_states import PLACE_NAMES as STATE_NAMES
 
 from . import services
 from .models import Delivery

@@ -14,9 +14,9 @@ from django.db.models.sql.constants import MULTI
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.us_states import PLACE_NAMES as STATE_NAMES
 from signatures.counting import COUNTABLE
 from signatures.models import Campaign, Signature
-from signatures.us_zip import STATE_NAMES
 
 CHUNK = 5000
 COLUMNS = ("pk", "kind", "name", "organization", "role", "city", "us_state", "zip_code")

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from core import markdown
+from core.us_states import PLACE_NAMES as STATE_NAMES
 from signatures import receipts
 from signatures.models import Campaign
-from signatures.us_zip import STATE_NAMES
 
 from . import membership, packet, selection
 from .models import Delivery

@@ -6,13 +6,15 @@ this app, so the dependency goes one way: evidence -> local_actions.
 
 from django.template.loader import render_to_string
 
+from core.extras import Section
+
 from . import sheet as sheets
 
 
-def fact_sheet_section(request, action) -> str:
+def fact_sheet_section(request, action) -> Section | str:
     """The fact sheet's summary for the local fight's page, once the city's alert data is imported."""
     dataset = sheets.dataset_for(action)
     if dataset is None:
         return ""
     context = {"section": {"sheet": sheets.build(action, dataset, full=False)}}
-    return render_to_string("evidence/section.html", context, request=request)
+    return Section(render_to_string("evidence/section.html", context, request=request), ("css/evidence.css",))

@@ -1,17 +1,17 @@
 """Sections other apps add to a local fight's page (a letter to the council, a fact sheet).
 
-Listed in settings.LOCAL_ACTION_PAGE_EXTRAS as functions (request, local_action) -> HTML,
-so those apps depend on this one and never the reverse.
+Listed in settings.LOCAL_ACTION_PAGE_EXTRAS as functions (request, local_action) -> core.extras.Section
+or HTML, so those apps depend on this one and never the reverse.
 """
 
 from django.conf import settings
 from django.utils.module_loading import import_string
-from django.utils.safestring import mark_safe
+
+from core.extras import Section, sections
 
 
-def page_sections(request, action) -> list[str]:
-    sections = (import_string(path)(request, action) for path in settings.LOCAL_ACTION_PAGE_EXTRAS)
-    return [mark_safe(html) for html in sections if html]  # noqa: S308 - rendered by templates with autoescape
+def page_sections(request, action) -> list[Section]:
+    return sections(settings.LOCAL_ACTION_PAGE_EXTRAS, request, action)
 
 
 def calls_to_action(request, action) -> list[dict]:

@@ -2,11 +2,11 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.us_states import STATES
 from core.validators import no_control_characters_multiline, no_html, single_line
 from defence.forms import BotTrapForm
 
 from .models import STATUS_DESCRIPTIONS, Status, Submission
-from .states import STATES
 
 
 class SubmissionForm(BotTrapForm, forms.ModelForm):

@@ -1,7 +1,9 @@
-"""What the map adds to other apps' pages, through their settings registries.
+"""What the local fights' app adds to other apps' pages, through their settings registries.
 
-signatures shows `nearest_local_fight` on the thank-you page after signing
-(SIGNATURE_THANKS_EXTRAS), by the signer's ZIP code. signatures does not import this app.
+signatures shows `signers_by_state` on a campaign's page (CAMPAIGN_PAGE_EXTRAS) and
+`nearest_local_fight` on the thank-you page after signing (SIGNATURE_THANKS_EXTRAS), by the
+signer's ZIP code; pages shows `city_spending` on the explainer about profits (PAGE_EXTRAS).
+Neither app imports this one.
 """
 
 import math
@@ -9,8 +11,16 @@ from functools import lru_cache
 
 import zipcodes
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from .models import LocalAction, Status
+from core.extras import Section
+from signatures.counting import public_counts
+
+from . import usmap
+from .models import LocalAction, Statistic, Status
+
+MAP_CSS = ("css/map.css",)
 
 # Fights still to win: the city uses it, is about to, or is arguing about it.
 OPEN_FIGHTS = [Status.CONTESTED, Status.PROPOSED, Status.ACTIVE, Status.EXPANDED]
@@ -50,3 +60,60 @@ def nearest_local_fight(request, zip_code: str = "") -> str:
         {"action": nearest, "miles": round(miles) if miles is not None else None},
         request=request,
     )
+
+
+def signers_by_state(request, campaign) -> Section | str:
+    """The campaign's confirmed signatures on a map of the states (from the cached public counts)."""
+    by_state = public_counts(campaign.pk)["by_state"]
+    if not by_state:
+        return ""
+    title = _("Confirmed signatures by state")
+    context = {**usmap.choropleth(by_state, _("signatures")), "title": title, "table_caption": title}
+    return Section(render_to_string("local_actions/signers_by_state.html", context, request=request), MAP_CSS)
+
+
+def _usd(amount) -> str:
+    return _("$%(amount)s") % {"amount": number_format(amount, force_grouping=True)}
+
+
+def city_spending(request, page) -> Section | str:
+    """What cities paid (for the profits explainer), from the local actions' money fields."""
+    actions = list(LocalAction.objects.published().exclude(money="").prefetch_related("sources"))
+    if not actions:
+        return ""
+    actions.sort(key=lambda a: (a.amount_usd is None, -(a.amount_usd or 0), a.city))
+    stated = [a.amount_usd for a in actions if a.amount_usd is not None]
+    per_square_mile = sorted((a for a in actions if a.usd_per_square_mile_year), key=lambda a: -a.usd_per_square_mile_year)
+    context = {
+        "actions": actions,
+        "chart": spending_chart([a for a in actions if a.amount_usd]),
+        "total": _usd(sum(stated)) if stated else "",
+        "stated_count": len(stated),
+        "per_square_mile": [(a, _usd(a.usd_per_square_mile_year)) for a in per_square_mile],
+        "cost_statistics": Statistic.objects.filter(topic=Statistic.Topic.COST, published=True),
+    }
+    return Section(render_to_string("local_actions/city_spending.html", context, request=request), MAP_CSS)
+
+
+CHART_ROW = 46  # px: a line of text, the bar under it, and a gap
+
+
+def spending_chart(actions) -> dict:
+    """Bars of what each city paid, largest first, for a server-drawn SVG (city_spending.html).
+
+    Bar lengths are percentages of the largest, so the chart fits any width while its text stays
+    at the page's size; the table beside it has the same numbers for screen readers and print.
+    """
+    if not actions:
+        return {}
+    top = max(a.amount_usd for a in actions)
+    bars = [
+        {
+            "label": f"{a.city}, {a.state}",
+            "amount": _usd(a.amount_usd),
+            "percent": max(0.5, 100 * a.amount_usd / top),
+            "y": i * CHART_ROW,
+        }
+        for i, a in enumerate(actions)
+    ]
+    return {"bars": bars, "height": len(bars) * CHART_ROW}

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core import partial_dates
+from core.models import Citation
+from core.us_states import STATE_NAMES, STATES
 
 from . import geo, usmap
-from .states import STATE_NAMES, STATES
 
 
 class Status(models.TextChoices):
@@ -199,22 +199,13 @@ class LocalAction(models.Model):
                 )
 
 
-class LocalActionSource(models.Model):
+class LocalActionSource(Citation):
     """A numbered source on a local action's page."""
 
     action = models.ForeignKey(LocalAction, on_delete=models.CASCADE, related_name="sources")
     position = models.PositiveSmallIntegerField(_("number"), default=0)
     outlet = models.CharField(_("outlet or publisher"), max_length=200)
-    title = models.CharField(_("title"), max_length=300, blank=True)
-    date = models.CharField(
-        _("date"),
-        max_length=10,
-        blank=True,
-        validators=[partial_dates.validate],
-        help_text=_("YYYY-MM-DD, YYYY-MM or YYYY."),
-    )
     note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("For example: date unverified."))
-    url = models.URLField(_("link"), max_length=500, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en", help_text=_("The title's language.")
     )

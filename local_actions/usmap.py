@@ -15,8 +15,9 @@ from pathlib import Path
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from core.us_states import STATE_NAMES
+
 from . import geo
-from .states import STATE_NAMES
 
 DATA = Path(__file__).resolve().parent / "data" / "us_states.json"
 VIEWBOX = f"0 0 {geo.WIDTH} {geo.HEIGHT}"

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import share_image
+from core.extras import stylesheets
 from defence.forms import Verdict, screen
 
 from . import extras, services, share, usmap
@@ -71,6 +72,7 @@ def map_share_image_view(request):
 @require_safe
 def detail(request, slug):
     action = get_object_or_404(LocalAction.objects.published().prefetch_related("sources"), slug=slug)
+    sections = extras.page_sections(request, action)
     return render(
         request,
         "local_actions/detail.html",
@@ -82,7 +84,8 @@ def detail(request, slug):
             "markers": usmap.markers([action]),
             "fine_radius": usmap.FINE_RADIUS,
             "icon": usmap.legend_icon(action.style["shape"]),
-            "extras": extras.page_sections(request, action),
+            "extras": sections,
+            "page_stylesheets": stylesheets(sections),
             "calls": extras.calls_to_action(request, action),
             "share_image": share_image.url(
                 reverse("local_actions:share_image", args=[action.slug]), share.local_action_card(action)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from core import partial_dates
+from core.models import Citation
 
 
 class SiteSettings(models.Model):
@@ -58,6 +58,11 @@ class SiteSettings(models.Model):
 
         listed = [e.strip() for e in self.notification_emails.split(",") if e.strip()]
         return listed or list(settings.ORGANIZER_EMAILS)
+
+
+def notification_recipients() -> list[str]:
+    """Who gets the organizers' emails (settings.ORGANIZER_RECIPIENTS, used by core/notify.py)."""
+    return SiteSettings.load().notification_recipients()
 
 
 class SocialLink(models.Model):
@@ -167,21 +172,12 @@ class Page(models.Model):
         return reverse("pages:page", args=[self.slug])
 
 
-class Source(models.Model):
+class Source(Citation):
     """A numbered source cited on a page."""
 
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="sources")
     position = models.PositiveSmallIntegerField(_("number"), default=0)
     title = models.CharField(_("title"), max_length=300)
-    outlet = models.CharField(_("outlet or publisher"), max_length=200, blank=True)
-    date = models.CharField(
-        _("date"),
-        max_length=10,
-        blank=True,
-        validators=[partial_dates.validate],
-        help_text=_("YYYY-MM-DD, YYYY-MM or YYYY."),
-    )
-    url = models.URLField(_("link"), blank=True, max_length=500)
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="en", help_text=_("The title's language.")
     )

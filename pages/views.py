@@ -5,7 +5,8 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_safe
 
 from core import share_image
-from press.models import PressItem
+from core.extras import sections, stylesheets
+from core.templatetags.share_tags import site_card
 
 from .models import Organization, Page, SiteSettings
 
@@ -22,6 +23,11 @@ def calls_to_action() -> list[dict]:
     return ctas
 
 
+def home_sections() -> dict:
+    """What other apps put on the home page (settings.HOME_SECTIONS: context name -> function () -> value)."""
+    return {name: import_string(path)() for name, path in settings.HOME_SECTIONS.items()}
+
+
 @require_safe
 def home(request):
     ask = import_string(settings.HOME_MAIN_ASK)() if settings.HOME_MAIN_ASK else None
@@ -34,9 +40,9 @@ def home(request):
             # The ask is the first screen's main action; the others are its secondary ones.
             "secondary_actions": [c for c in ctas if not ask or c["url"] != ask["url"]],
             "explainers": Page.objects.explainers(),
-            "latest_press": PressItem.objects.newest_first()[:4],
             "organizations": Organization.objects.filter(in_coalition=True),
             "calls_to_action": ctas,
+            **home_sections(),
         },
     )
 
@@ -61,9 +67,21 @@ def share_image_view(request, slug):
 def page(request, slug):
     page = get_object_or_404(Page.objects.published().prefetch_related("sources"), slug=slug)
     image_path = reverse("pages:share_image", args=[page.slug])
-    context = {"page": page, "share_image": share_image.url(image_path, share_card(page))}
+    extras = sections(settings.PAGE_EXTRAS.get(page.slug, []), request, page)
+    context = {
+        "page": page,
+        "share_image": share_image.url(image_path, share_card(page)),
+        "extras": extras,
+        "page_stylesheets": stylesheets(extras),
+    }
     if page.kind == Page.Kind.ABOUT:
         context["organizations"] = Organization.objects.filter(in_coalition=True)
     if page.kind == Page.Kind.EXPLAINER:
         context["explainers"] = Page.objects.explainers().exclude(pk=page.pk)
     return render(request, "pages/page.html", context)
+
+
+@require_safe
+def site_share_image(request):
+    """The site's own share image (pages without one of their own): its headline and name."""
+    return share_image.response(request, site_card(SiteSettings.load()))

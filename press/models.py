@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import partial_dates
+from core.models import Citation
 
 
 class PressItemQuerySet(models.QuerySet):
@@ -15,7 +16,7 @@ class PressItemQuerySet(models.QuerySet):
         return self.published().order_by("-date", "-id")
 
 
-class PressItem(models.Model):
+class PressItem(Citation):
     title = models.CharField(_("title"), max_length=300, help_text=_("As published."))
     outlet = models.CharField(_("outlet"), max_length=200, blank=True)
     date = models.CharField(
@@ -25,7 +26,6 @@ class PressItem(models.Model):
         validators=[partial_dates.validate],
         help_text=_("YYYY-MM-DD, YYYY-MM or YYYY; empty if unknown."),
     )
-    url = models.URLField(_("link"), blank=True, max_length=500)
     language = models.CharField(
         _("language"),
         max_length=8,
@@ -48,7 +48,3 @@ class PressItem(models.Model):
 
     def get_absolute_url(self):
         return self.url or f"{reverse('press:list')}#press-{self.pk}"
-
-    @property
-    def date_display(self):
-        return partial_dates.display(self.date)

@@ -18,10 +18,10 @@ from django.db.models import Count as CountOf
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from core.db import one_sqlite_writer
 from core.notify import email_organizers
 
 from .models import Campaign, Count, DeletedSignature, Signature
-from .services import one_sqlite_writer
 from .states import State
 
 BATCH = 20_000
@@ -230,18 +230,6 @@ def _report(drifted: list[tuple]) -> None:
     for line in lines:
         logger.error("count drift repaired: %(campaign)s %(kind)s %(us_state)s was %(was)s, is %(now)s", line)
     email_organizers("signatures/emails/drift", {"lines": lines})
-
-
-def checkpoint_wal() -> None:
-    """SQLite: copy the write-ahead log into the database, run by the worker every second.
-
-    PASSIVE: it never waits for or blocks the web processes' writers. Requests
-    leave checkpoints to this job (wal_autocheckpoint in settings.DATABASES).
-    Not about counting, but it runs beside the counters, on the same timer.
-    """
-    if connection.vendor == "sqlite" and not connection.in_atomic_block:  # (it cannot run inside a transaction)
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def public_counts(campaign_id: int) -> dict:

@@ -4,13 +4,14 @@ from django import forms
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from core.us_states import PLACE_NAMES
 from core.validators import no_html, single_line
 
 from . import us_zip
 
 ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
 
-STATE_CHOICES = [("", _("Choose a state")), *sorted(us_zip.STATE_NAMES.items(), key=lambda kv: kv[1])]
+STATE_CHOICES = [("", _("Choose a state")), *sorted(PLACE_NAMES.items(), key=lambda kv: kv[1])]
 
 
 def text_field(label, max_length, required=True, **kwargs):

@@ -5,22 +5,26 @@ from (states.py), so concurrent or replayed requests cannot skip a step.
 """
 
 import enum
-import fcntl
 import functools
 import logging
-import os
-import threading
-from contextlib import contextmanager
+from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.module_loading import import_string
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from audit import services as audit
+from core.db import insert, one_sqlite_writer
+from core.privacy import ip_hash as network_hash
+from core.verdicts import ALLOW, Action, Verdict
 
 from . import states
 from .emails import domain_of, email_hash, person_id
+from .forms import OrganizationSignForm, SignForm
 from .models import Campaign, EmailShare, Signature
 from .states import State
 
@@ -35,58 +39,78 @@ class ReplayedProof(Exception):
     """The proof of work was already used by another signature."""
 
 
-_writer = {"lock": threading.Lock(), "file": None, "pid": None}
+class Submitted(enum.Enum):
+    ACCEPTED = "accepted"  # the "check your email" reply, the same whatever happened (new, duplicate, bot)
+    CLOSED = "closed"  # the campaign stopped taking signatures
+    INVALID = "invalid"  # the form again, with its errors
 
 
-@contextmanager
-def one_sqlite_writer():
-    """On SQLite, writers of this machine queue on a file lock before BEGIN IMMEDIATE.
+@dataclass(frozen=True, slots=True)
+class Submission:
+    outcome: Submitted
+    as_organization: bool = False
+    form: SignForm | None = None
 
-    SQLite lets one writer in at a time and makes the others poll: its busy
-    timeout sleeps 1, 2, 5... up to 100 ms between tries, so under a burst of
-    signatures the database sat idle while writers slept. A lock file next to
-    the database queues them in the kernel instead, which wakes the next writer
-    the moment the last one commits (see bench/). Elsewhere, a no-op.
-    """
-    if connection.vendor != "sqlite" or connection.in_atomic_block or connection.is_in_memory_db():
-        yield
-        return
-    with _writer["lock"]:  # threads of one process take turns here; processes, on the file
-        if _writer["pid"] != os.getpid():  # a forked process must not share its parent's open file
-            _writer["file"] = open(f"{connection.settings_dict['NAME']}.writer-lock", "ab")  # noqa: SIM115 - kept open
-            _writer["pid"] = os.getpid()
-        fcntl.flock(_writer["file"], fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(_writer["file"], fcntl.LOCK_UN)
+
+SPAM_CHECK_FAILED = _("The automatic spam check did not work. Please send the form again.")
 
 
 @functools.cache
-def _insert_statement(vendor: str) -> tuple[list, str]:
-    fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    values = ", ".join(["%s"] * len(fields))
-    pk = quote(Signature._meta.pk.column)
-    return fields, f"INSERT INTO {quote(Signature._meta.db_table)} ({columns}) VALUES ({values}) RETURNING {pk}"  # noqa: S608
+def _screen_function(path: str):
+    return import_string(path)
 
 
-def _insert(signature: Signature) -> Signature:
-    """`signature.save(force_insert=True)` with the statement built once per process.
+def screen(campaign_id: int, *, ip: str, network: str, email: str, proof: str) -> Verdict:
+    """The abuse defence's verdict on a submission in the request (settings.SIGNATURE_SCREEN; none: allow)."""
+    path = settings.SIGNATURE_SCREEN
+    if not path:
+        return ALLOW
+    return _screen_function(path)(campaign_id, ip=ip, network=network, email=email, proof=proof)
 
-    The ORM's generic insert compiler was a fifth of a sign request's CPU (bench/).
-    The values go through each field's own conversion, as in save(); no save
-    signals are sent (nothing listens to them for this model).
+
+def submit(campaign: Campaign, data, *, client_ip: str, organizations: bool = True, origin: dict | None = None) -> Submission:
+    """A sign form as posted: validate it, ask the defence, record the signature; the one call of the sign views.
+
+    The raw client address goes to the defence (its list check) and is then
+    dropped: only its keyed network hash is stored. `organizations=False`: the
+    individual's form only (the embedded form); `origin`: where it came from
+    (Signature.source, embed_partner_id).
     """
-    fields, sql = _insert_statement(connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        signature.pk = cursor.fetchone()[0]
-    signature._state.adding = False
-    signature._state.db = connection.alias
-    return signature
+    if not campaign.accepting_signatures():
+        return Submission(Submitted.CLOSED)
+    as_organization = organizations and campaign.accepts_organizations and data.get("signer") == "organization"
+    form = OrganizationSignForm(data, campaign=campaign, prefix="org") if as_organization else SignForm(data, campaign=campaign)
+    if not form.is_valid():
+        return Submission(Submitted.INVALID, as_organization, form)
+    if form.is_bot():  # the honeypot was filled: nothing is recorded, and the bot gets the usual reply
+        return Submission(Submitted.ACCEPTED, as_organization, form)
+    email = form.cleaned_data["email"]
+    network = network_hash(client_ip)
+    verdict = screen(campaign.pk, ip=client_ip, network=network, email=email, proof=form.cleaned_data["pow"])
+    if verdict.action is Action.REJECT:
+        return _spam_check_failed(form, as_organization)
+    flagged = {"state": State.FLAGGED, "flag_reason": verdict.reason} if verdict.action is Action.FLAG else {}
+    try:
+        sign(
+            campaign,
+            email=email,
+            ip_hash=network,
+            pow_salt=verdict.proof,
+            network_listed=verdict.listed,
+            share_with=form.share_with(),
+            language=get_language() or "",
+            **(origin or {}),
+            **form.signature_fields(),
+            **flagged,
+        )
+    except ReplayedProof:
+        return _spam_check_failed(form, as_organization)
+    return Submission(Submitted.ACCEPTED, as_organization, form)
+
+
+def _spam_check_failed(form, as_organization: bool) -> Submission:
+    form.add_error(None, SPAM_CHECK_FAILED)
+    return Submission(Submitted.INVALID, as_organization, form)
 
 
 def _new_signature(campaign: Campaign, email: str, **fields) -> Signature:
@@ -100,7 +124,7 @@ def _new_signature(campaign: Campaign, email: str, **fields) -> Signature:
 def _insert_with_shares(signature: Signature, share_with) -> Signature:
     """The INSERT, and the signer's "share my email with" choices, in one transaction."""
     with one_sqlite_writer(), transaction.atomic():
-        _insert(signature)
+        insert(signature)
         if share_with:
             EmailShare.objects.bulk_create(EmailShare(signature=signature, organization_id=pk) for pk in share_with)
     return signature
@@ -236,6 +260,24 @@ def withdraw(signature_id: int) -> Outcome:
         Signature.objects.filter(pk=signature_id).update(state=State.WITHDRAWN, **ERASED)
         EmailShare.objects.filter(signature_id=signature_id).delete()
         return Outcome.DONE
+
+
+def record_checks(checked_pks: list[int], verdicts: dict[int, Verdict]) -> int:
+    """The worker's abuse checks passed over these rows: flag the ones the defence flagged, with its reason.
+
+    Rows are marked checked whatever the verdict (only checked rows count);
+    a row that left the states a flag may start from meanwhile keeps its state.
+    Returns how many were checked.
+    """
+    by_reason: dict[str, list[int]] = {}
+    for pk, verdict in verdicts.items():
+        if verdict.action is Action.FLAG:
+            by_reason.setdefault(verdict.reason, []).append(pk)
+    with one_sqlite_writer(), transaction.atomic():
+        for reason, pks in by_reason.items():
+            Signature.objects.filter(pk__in=pks, state__in=states.CAN_FLAG).update(state=State.FLAGGED, flag_reason=reason)
+        Signature.objects.filter(pk__in=checked_pks).update(checked=True)
+    return len(checked_pks)
 
 
 def erase(queryset, *, actor) -> int:

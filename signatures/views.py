@@ -8,8 +8,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.html import format_html
-from django.utils.module_loading import import_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -17,9 +15,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import http_cache, share_image
+from core.extras import Section, sections, stylesheets
 from core.http_cache import cached_response, server_cache
-from core.privacy import client_ip, ip_hash
-from defence import lists, pow
+from core.privacy import client_ip
 from pages.models import Organization, SiteSettings
 
 from . import counting, services, tokens
@@ -27,7 +25,7 @@ from .forms import OrganizationSignForm, SignForm
 from .models import Campaign, Signature
 from .queries import public_signers
 
-PAGE_SECONDS = 2
+PAGE_SECONDS = http_cache.SECONDS
 SIGNERS_PER_PAGE = 50
 
 
@@ -43,7 +41,7 @@ def get_campaign(kind: str, slug: str) -> Campaign:
         campaign = Campaign.objects.published().filter(kind=kind, slug=slug).first()
         if campaign is None:
             raise Http404
-        http_cache.store(key, made_in, campaign, 5)
+        http_cache.store(key, made_in, campaign)
     return campaign
 
 
@@ -59,10 +57,13 @@ def share_card(campaign: Campaign, counts: dict) -> share_image.ShareCard:
     )
 
 
-def campaign_context(campaign: Campaign, form=None, org_form=None) -> dict:
+def campaign_context(request, campaign: Campaign, form=None, org_form=None) -> dict:
+    extras = {place: sections(paths, request, campaign) for place, paths in settings.CAMPAIGN_PAGE_EXTRAS.items()}
     counts = counting.public_counts(campaign.pk)
     image_path = reverse("signatures:share_image", kwargs={"kind": campaign.kind, "slug": campaign.slug})
     return {
+        "extras": extras,
+        "page_stylesheets": stylesheets(*extras.values()),
         "campaign": campaign,
         "counts": counts,
         "share_image": share_image.url(image_path, share_card(campaign, counts)),
@@ -81,7 +82,7 @@ def campaign_page(request, kind, slug):
     campaign = get_campaign(kind, slug)
 
     def render_page():
-        return render_to_string("signatures/campaign.html", campaign_context(campaign), request=request)
+        return render_to_string("signatures/campaign.html", campaign_context(request, campaign), request=request)
 
     return cached_response(request, f"campaign:{campaign.pk}", PAGE_SECONDS, render_page)
 
@@ -90,47 +91,15 @@ def campaign_page(request, kind, slug):
 @require_POST
 def sign(request, kind, slug):
     campaign = get_campaign(kind, slug)
-    if not campaign.accepting_signatures():
+    submission = services.submit(campaign, request.POST, client_ip=client_ip(request))
+    if submission.outcome is services.Submitted.CLOSED:
         return render(request, "signatures/closed.html", {"campaign": campaign}, status=410)
-    as_organization = campaign.accepts_organizations and request.POST.get("signer") == "organization"
-    if as_organization:
-        form = OrganizationSignForm(request.POST, campaign=campaign, prefix="org")
-    else:
-        form = SignForm(request.POST, campaign=campaign)
-    if not (form.is_valid() and _record(request, campaign, form)):
-        return _form_error(request, campaign, form, as_organization)
+    if submission.outcome is services.Submitted.INVALID:
+        return _form_error(request, campaign, submission.form, submission.as_organization)
     # The same reply whatever happened: a new signature, a duplicate or a bot.
-    response = HttpResponse(_check_email_page(request, campaign, as_organization))
+    response = HttpResponse(_check_email_page(request, campaign, submission.as_organization))
     add_never_cache_headers(response)
     return response
-
-
-def _record(request, campaign, form, **origin) -> bool:
-    """Sign with a valid form (a bot's is silently dropped). False, with the form's error, if the proof is refused."""
-    if form.is_bot():
-        return True
-    ip = client_ip(request)
-    network = ip_hash(ip)
-    email = form.cleaned_data["email"]
-    try:
-        pow_salt = pow.verify(form.cleaned_data["pow"]) if form.cleaned_data["pow"] else None
-        if pow_salt and not pow.bound_to(pow_salt, campaign.pk, network, email):
-            pow_salt = None  # made for another network, domain or campaign: counts as no proof
-        services.sign(
-            campaign,
-            email=email,
-            ip_hash=network,
-            pow_salt=pow_salt,
-            network_listed=lists.network_mark(ip),
-            share_with=form.share_with(),
-            language=get_language() or "",
-            **origin,
-            **form.signature_fields(),
-        )
-    except (pow.Invalid, services.ReplayedProof):
-        form.add_error(None, _("The automatic spam check did not work. Please send the form again."))
-        return False
-    return True
 
 
 def _check_email_page(request, campaign, as_organization) -> bytes:
@@ -145,7 +114,7 @@ def _check_email_page(request, campaign, as_organization) -> bytes:
 
 
 def _form_error(request, campaign, form, as_organization):
-    context = campaign_context(campaign, **({"org_form": form} if as_organization else {"form": form}))
+    context = campaign_context(request, campaign, **({"org_form": form} if as_organization else {"form": form}))
     response = render(request, "signatures/campaign.html", context, status=400)
     add_never_cache_headers(response)
     return response
@@ -214,22 +183,23 @@ def confirm(request, token):
 @require_safe
 def confirmed(request, kind, slug):
     campaign = get_campaign(kind, slug)
+    next_steps = thanks_extras(request, request.GET.get("zip", ""))
     return render(
         request,
         "signatures/confirmed.html",
         {
             "campaign": campaign,
             "share_url": settings.SITE_URL + campaign.get_absolute_url(),
-            "next_steps": thanks_extras(request, request.GET.get("zip", "")),
+            "next_steps": next_steps,
+            "page_stylesheets": stylesheets(next_steps),
         },
     )
 
 
-def thanks_extras(request, zip_code: str) -> list[str]:
+def thanks_extras(request, zip_code: str) -> list[Section]:
     """What other apps suggest after signing (settings.SIGNATURE_THANKS_EXTRAS), by the signer's ZIP."""
     zip_code = zip_code[:5] if zip_code[:5].isdigit() else ""
-    sections = (import_string(path)(request, zip_code) for path in settings.SIGNATURE_THANKS_EXTRAS)
-    return [mark_safe(html) for html in sections if html]  # noqa: S308 - rendered by templates with autoescape
+    return sections(settings.SIGNATURE_THANKS_EXTRAS, request, zip_code)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -300,9 +270,10 @@ def _embed_sign(request, campaign, partner):
     if not campaign.accepting_signatures():
         response = render(request, "signatures/embed.html", embed_context(request, campaign, partner), status=410)
     else:
-        form = SignForm(request.POST, campaign=campaign)
         origin = {"source": "embed", "embed_partner_id": partner.pk if partner else None}
-        if form.is_valid() and _record(request, campaign, form, **origin):
+        submission = services.submit(campaign, request.POST, client_ip=client_ip(request), organizations=False, origin=origin)
+        form = submission.form
+        if submission.outcome is services.Submitted.ACCEPTED:
             context = {"campaign": campaign, "full_url": settings.SITE_URL + campaign.get_absolute_url(), "done": True}
             response = render(request, "signatures/embed.html", context)
         else:

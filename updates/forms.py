@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from local_actions.states import STATES
+from core.us_states import STATES
 
 from .models import MAX_RADIUS_MILES, Update
 

@@ -87,7 +87,7 @@ def test_empty_data_is_all_no_data():
 
 
 def test_every_state_has_data_so_no_no_data_entry():
-    from local_actions.states import STATE_NAMES
+    from core.us_states import STATE_NAMES
 
     html = render(dict.fromkeys(STATE_NAMES, 10))
     assert "No data" not in html

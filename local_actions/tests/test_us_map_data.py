@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.us_states import STATE_NAMES
 from local_actions import geo, usmap
-from local_actions.states import STATE_NAMES
 
 
 def test_fifty_states_and_dc_with_paths():

@@ -132,3 +132,22 @@ def test_the_sitemap_lists_the_pages(client, content):
     xml = client.get("/sitemap.xml").content.decode()
     assert "/racist-data/" in xml
     assert "/news/" in xml
+
+
+def _menu(html: str) -> list[str]:
+    import re
+
+    nav = html.split('<nav aria-label="Main">')[1].split("</nav>")[0]
+    return re.findall(r'<a href="([^"]*)"', nav)
+
+
+def test_the_menu_comes_from_the_pages_and_follows_their_changes_at_once(client, content):
+    assert _menu(client.get("/").content.decode()) == ["/who-we-are/", "/our-demands/", "/local/", "/news/", "/get-involved/"]
+    demands = Page.objects.get(kind=Page.Kind.DEMANDS)
+    demands.slug = "what-we-want"
+    demands.save()  # a saved page renews the page cache, where the menu is kept
+    assert "/what-we-want/" in _menu(client.get("/").content.decode())
+    demands.published = False
+    demands.save()
+    assert _menu(client.get("/news/").content.decode()) == ["/who-we-are/", "/local/", "/news/", "/get-involved/"]
+    assert '<a href="/news/" aria-current="page">' in client.get("/news/").content.decode()

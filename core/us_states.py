@@ -1,4 +1,10 @@
-"""The 50 states and the District of Columbia, by postal code."""
+"""The US states by postal code, listed once for every app, with their names translated.
+
+STATES, STATE_NAMES: the 50 states and the District of Columbia (the map, local fights,
+letters, updates).
+PLACE_NAMES: those and the other places US ZIP codes cover (territories, military mail),
+as a signature's state comes from its ZIP code (signatures, deliveries).
+"""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -57,4 +63,17 @@ STATES = [
     ("WY", _("Wyoming")),
 ]
 
+# Places with ZIP codes that are not states.
+TERRITORIES = [
+    ("PR", _("Puerto Rico")),
+    ("VI", _("U.S. Virgin Islands")),
+    ("GU", _("Guam")),
+    ("AS", _("American Samoa")),
+    ("MP", _("Northern Mariana Islands")),
+    ("AA", _("Armed Forces Americas")),
+    ("AE", _("Armed Forces Europe")),
+    ("AP", _("Armed Forces Pacific")),
+]
+
 STATE_NAMES = dict(STATES)
+PLACE_NAMES = dict(STATES + TERRITORIES)
