@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import transaction
+from django.utils.html import conditional_escape
 
 from . import services
 from .models import AuditEntry
@@ -36,6 +37,14 @@ class AuditedAdmin(admin.ModelAdmin):
     """
 
     audit_names_objects = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and field.help_text:
+            # The admin shows help text as HTML: "/local/<address>/" lost its "<address>" as an unknown tag
+            # and read "/local/ /". Plain text stays plain (help text marked safe keeps its markup).
+            field.help_text = conditional_escape(field.help_text)
+        return field
 
     def audit_label(self, obj) -> str | None:
         if self.audit_names_objects:

@@ -25,6 +25,23 @@ protonmail.com
 proton.me"""
 
 
+# Mail domains shared by many real people: a bulk invalidation never strikes out one of these whole
+# (with the network hash of a bot, it may). The big providers above, a campaign's exempt list, more
+# webmail and ISP domains, and universities (.edu).
+ORDINARY_DOMAINS = frozenset(COMMON_PROVIDERS.split()) | {
+    "googlemail.com", "ymail.com", "rocketmail.com", "yahoo.co.uk", "yahoo.es", "yahoo.com.mx", "hotmail.co.uk",
+    "hotmail.es", "hotmail.com.mx", "outlook.es", "live.co.uk", "mac.com", "mail.com", "gmx.com", "gmx.net", "zoho.com",
+    "fastmail.com", "hey.com", "pm.me", "tutanota.com", "tuta.io", "sbcglobal.net", "bellsouth.net", "cox.net",
+    "charter.net", "spectrum.net", "earthlink.net", "optonline.net", "frontier.com", "windstream.net",
+    "centurylink.net", "q.com",
+}  # fmt: skip
+
+
+def is_ordinary_domain(domain: str, exempt=()) -> bool:
+    domain = domain.strip().lower()
+    return domain in ORDINARY_DOMAINS or domain in exempt or domain.endswith(".edu")
+
+
 class RateLimit(models.Model):
     """Signing limits, per campaign (or the default for all): editable without a deploy.
 
@@ -155,6 +172,13 @@ class Invalidation(models.Model):
                     "Add the network hash or the email domain you saw signing."
                 )
             )
+        if self.email_domain and not self.ip_hash and self.campaign_id is not None:
+            exempt = RateLimit.for_campaign(self.campaign_id).exempt_domains()
+            if is_ordinary_domain(self.email_domain, exempt):
+                raise ValidationError({"email_domain": _(
+                    "%(domain)s is the address of many real people: a whole domain like it is never invalidated. "
+                    "Add the network hash you saw signing from it."
+                ) % {"domain": self.email_domain.strip().lower()}})  # fmt: skip
         if self.signed_from and self.signed_until and self.signed_from >= self.signed_until:
             raise ValidationError({"signed_until": _("The end must come after the start.")})
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.notify import admin_url, email_organizers
 from signatures.models import Campaign, Signature
 
-from .models import RateLimit, TrendingAlert
+from .models import RateLimit, TrendingAlert, is_ordinary_domain
 
 WINDOW = timedelta(hours=1)
 
@@ -23,10 +23,13 @@ def trending(campaign: Campaign, since=None, limit: int = 20) -> dict:
         recent.exclude(email_domain="").exclude(email_domain__in=exempt)
         .values("email_domain").annotate(n=Count("pk")).order_by("-n")[:limit]
     )  # fmt: skip
-    return {
+    found = {
         "networks": [(row["ip_hash"], row["n"]) for row in networks],
         "domains": [(row["email_domain"], row["n"]) for row in domains],
     }
+    # Domains many real people share: offered for review, never for invalidating whole.
+    found["ordinary"] = {domain for domain, _n in found["domains"] if is_ordinary_domain(domain, exempt)}
+    return found
 
 
 def alert_organizers() -> int:

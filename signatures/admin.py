@@ -38,7 +38,7 @@ class CampaignAdmin(BilingualAdmin, AuditedAdmin):
     view_on_site = True
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "target", "summary", "body", "partners", "email_partners"]}),
-        (_("Signing"), {"fields": ["published", "is_open", "closes_at", "accepts_organizations"]}),
+        (_("Signing"), {"fields": ["published", "is_open", "closes_at", "accepts_organizations", "goal"]}),
         (_("On partners' websites"), {"fields": ["embed_codes"]}),
     ]
     readonly_fields = ["embed_codes"]
@@ -160,7 +160,7 @@ class EmailProblemFilter(admin.SimpleListFilter):
 class SignatureAdmin(admin.ModelAdmin):
     # What fits at 1280 px beside the filters: confirmation and approval times are on each signature's page.
     # "status" is the state, with the reason for a flagged one.
-    list_display = ["display_name", "kind", "status", "place", "created_at", "campaign"]
+    list_display = ["signer", "kind", "status", "place", "created_at", "campaign"]
     list_filter = [
         "campaign", "state", "kind", ApprovalFilter, EmailProblemFilter, "us_state", "show_name", "wants_updates",
         "recorded_by", "source", "embed_partner",
@@ -178,6 +178,10 @@ class SignatureAdmin(admin.ModelAdmin):
         "emails_sent", "email_error", "email_attempts", "email_retry_at", "recorded_by", "source", "embed_partner",
     ]  # fmt: skip
     fields = readonly_fields
+
+    @admin.display(description=_("name"), ordering="name")
+    def signer(self, obj):
+        return obj.display_name  # an organization's own name, a person's name
 
     def has_add_permission(self, request):
         return False

@@ -48,6 +48,17 @@ def next_milestone(total: int) -> int:
     return milestone
 
 
+def goal(campaign_goal: int | None, total: int) -> dict:
+    """The goal the page shows: the organizers' own while it is ahead, else the next milestone.
+
+    {"goal": the number the progress bar aims at, "own": whether it is the organizers' goal,
+    "reached": the organizers' goal once passed, else None}.
+    """
+    if campaign_goal and total < campaign_goal:
+        return {"goal": campaign_goal, "own": True, "reached": None}
+    return {"goal": next_milestone(total), "own": False, "reached": campaign_goal or None}
+
+
 def reached_milestone(total: int) -> int:
     """The last goal reached (0 below the first): what a share image shows, so it changes only at a milestone."""
     reached, milestone = 0, MILESTONES[0]

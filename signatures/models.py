@@ -45,6 +45,13 @@ class Campaign(models.Model):
     accepts_organizations = models.BooleanField(
         _("organizations can sign"), default=False, help_text=_("Organizations' signatures appear once approved.")
     )
+    goal = models.PositiveIntegerField(
+        _("goal"), null=True, blank=True,
+        help_text=_(
+            "How many signatures you aim for: the page shows a progress bar towards it. Leave it empty for goals "
+            "that rise as each one is reached (100, 250, 500, 1,000...)."
+        ),
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     # For the partner API (the api app): a stable public identifier, and when it last changed.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

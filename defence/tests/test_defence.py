@@ -278,3 +278,30 @@ def test_the_signature_table_never_holds_a_raw_address(client, petition):
     sign(client, petition, ip="198.51.100.77")
     row = Signature.objects.values().get()
     assert not any("198.51.100.77" in str(value) for value in row.values())
+
+
+def test_signing_right_now_never_offers_a_whole_ordinary_domain_for_invalidation(client, admin_client, petition):
+    RateLimit.objects.create(network_burst_without_check=1000, network_sustained_without_check=1000)
+    for i in range(3):
+        sign(client, petition, email=f"student{i}@state.edu", ip=f"192.0.2.{i + 10}")
+        sign(client, petition, email=f"bot{i}@smallco.example", ip=f"198.51.100.{i + 10}")
+    page = admin_client.get("/admin/defence/ratelimit/trending/").content.decode()
+    assert "state.edu" in page and "smallco.example" in page
+    assert "email_domain=smallco.example" in page
+    assert "email_domain=state.edu" not in page  # review only: a campus is many real people
+    assert "used by many real people" in page
+
+
+@pytest.mark.parametrize("domain", ["gmail.com", "GMail.com", "state.edu", "listed-exempt.example"])
+def test_a_bulk_invalidation_refuses_a_whole_ordinary_domain_without_a_network(client, admin_client, petition, domain):
+    RateLimit.objects.create(domains_exempt="listed-exempt.example")
+    sign(client, petition, email=f"person@{domain.lower()}")
+    confirm_everything_and_run_the_worker()
+    form = {"campaign": petition.pk, "reason": "flood", "email_domain": domain, "previewed_count": 1}
+    response = admin_client.post("/admin/defence/invalidation/add/", form)
+    assert "is the address of many real people" in response.content.decode()
+    assert not Invalidation.objects.exists() and Signature.objects.get().state == "verified"
+    # With the network hash of the bot that used it, the preview goes ahead.
+    network = Signature.objects.get().ip_hash
+    preview = admin_client.post("/admin/defence/invalidation/add/", {**form, "ip_hash": network, "previewed_count": ""})
+    assert "This matches 1 signature" in preview.content.decode()

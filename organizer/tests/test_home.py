@@ -100,6 +100,6 @@ def test_a_signature_page_offers_its_actions_and_erase_still_asks_first(admin_cl
 
 def test_every_admin_page_says_the_time_zone_once_instead_of_under_each_date_field(admin_client, settings):
     page = admin_client.get("/admin/signatures/campaign/add/").content.decode()
-    assert f"Dates and times are in the site's time zone, {settings.TIME_ZONE}." in page
+    assert f'<p class="organizer-time-zone">All times: {settings.TIME_ZONE}</p>' in page
     assert "organizer/admin.css" in page  # hides DateTimeShortcuts' "You are N hours ahead of server time"
     assert 'id="nav-sidebar"' not in page  # the home lists the sections; the tables get the width

@@ -51,3 +51,19 @@ def test_setup_roles_restores_a_role_someone_emptied(member):
     Group.objects.get(name="Editor").permissions.clear()
     call_command("setup_roles", stdout=io.StringIO())
     assert Group.objects.get(name="Editor").permissions.filter(codename="change_page").exists()
+
+
+def test_only_coordinators_set_a_campaigns_goal(member, client, campaign):
+    form = {"kind": "petition", "title_en": campaign.title, "title_es": "", "slug": campaign.slug,
+            "target_en": campaign.target, "target_es": "", "summary_en": campaign.summary, "summary_es": "",
+            "body_en": campaign.body, "body_es": "", "published": "on", "is_open": "on", "goal": "5000"}  # fmt: skip
+    url = f"/admin/signatures/campaign/{campaign.pk}/change/"
+    for role in ["Editor", "Moderator"]:
+        client.force_login(member(role))
+        client.post(url, form)
+        campaign.refresh_from_db()
+        assert campaign.goal is None, role
+    client.force_login(member("Coordinator"))
+    assert client.post(url, form).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.goal == 5000

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from signatures import counting, services, tokens
-from signatures.models import Count, Signature
+from signatures.models import Campaign, Count, Signature
 
-from .conftest import run_worker, sign
+from .conftest import clear_caches, run_worker, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +194,36 @@ def wait_until(condition, timeout=10):
     while not condition():
         assert time.monotonic() < deadline
         time.sleep(0.02)
+
+
+def test_an_organizers_goal_replaces_the_milestones_until_it_is_passed(client, admin_client, petition):
+    response = admin_client.post(
+        f"/admin/signatures/campaign/{petition.pk}/change/",
+        {"kind": "petition", "title_en": petition.title, "title_es": "", "slug": petition.slug,
+         "target_en": petition.target, "target_es": "", "summary_en": petition.summary, "summary_es": "",
+         "body_en": petition.body, "body_es": "", "published": "on", "is_open": "on", "goal": "10000"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    make(petition, 120)
+    counting.update_counts()
+    html = client.get("/petition/p/").content.decode()
+    assert '<progress class="meter" value="120" max="10000"' in html
+    assert "Our goal: 10,000 signatures" in html and "Next goal" not in html
+
+    Campaign.objects.filter(pk=petition.pk).update(goal=100)
+    clear_caches()
+    html = client.get("/petition/p/").content.decode()
+    assert '<progress class="meter" value="120" max="250"' in html
+    assert "We passed our goal of 100 signatures! Next goal: 250 signatures" in html
+
+
+def test_a_goal_must_be_a_whole_positive_number(admin_client, petition):
+    for bad in ["-5", "ten", "2.5"]:
+        response = admin_client.post(
+            f"/admin/signatures/campaign/{petition.pk}/change/",
+            {"kind": "petition", "title_en": petition.title, "title_es": "", "slug": petition.slug,
+             "target_en": petition.target, "target_es": "", "summary_en": petition.summary, "summary_es": "",
+             "body_en": petition.body, "body_es": "", "published": "on", "goal": bad},
+        )  # fmt: skip
+        assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert Campaign.objects.get(pk=petition.pk).goal is None

@@ -105,3 +105,9 @@ def test_the_campaign_page_and_the_admin_show_the_embed_code(client, admin_clien
     assert "confirmed signatures through its embed" in organizations.lower()
     detail = admin_client.get(f"/admin/pages/organization/{partner.pk}/change/").content.decode()
     assert "Stop it: 1 confirmed, 2 in all" in detail
+
+
+def test_the_embed_shows_the_organizers_goal(client, petition):
+    type(petition).objects.filter(pk=petition.pk).update(goal=5000)
+    html = client.get("/petition/p/embed/").content.decode()
+    assert 'max="5000"' in html and "Our goal: 5,000 signatures" in html
