@@ -57,8 +57,17 @@ def test_a_killed_worker_is_replaced_and_the_others_keep_serving(site):
     assert main and len(workers) == 2, (main, workers)
     os.kill(workers[0], signal.SIGKILL)
     deadline = time.monotonic() + 15
+    resets = 0
     while True:
-        status, _, _ = request(site.port, "GET", PETITION, timeout=5)
+        try:
+            status, _, _ = request(site.port, "GET", PETITION, timeout=5)
+        except ConnectionResetError:
+            # A connection the dying worker had already taken is reset (a proxy retries it: nginx's
+            # proxy_next_upstream); one or two in the moment of the kill, never a run of them.
+            resets += 1
+            assert resets <= 2, "connections keep being reset after the kill"
+            time.sleep(0.3)
+            continue
         assert status == 200  # the surviving worker answers while the other is replaced
         now_main, now_workers = granian_processes(site.server.pid)
         if len(now_workers) == 2 and workers[0] not in now_workers:
