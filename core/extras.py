@@ -41,3 +41,15 @@ def stylesheets(*groups) -> list[str]:
         for section in group:
             seen.update(dict.fromkeys(section.stylesheets))
     return list(seen)
+
+
+def note_shown(request, *keys) -> None:
+    """A hook records what it showed (e.g. ("local_action", 7)), so a later hook on the page need not repeat it."""
+    if not hasattr(request, "extras_shown"):
+        request.extras_shown = set()
+    request.extras_shown.update(keys)
+
+
+def shown(request, kind: str) -> set:
+    """The ids of `kind` that earlier hooks on this page showed."""
+    return {key for k, key in getattr(request, "extras_shown", ()) if k == kind}

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.extras import note_shown
 from signatures.models import Campaign
 
 from . import residency, services
@@ -68,6 +69,7 @@ def nearest_open_letter(request, zip_code: str = "") -> str:
         return residency.distance_km(place[2], place[3], float(la.latitude), float(la.longitude))
 
     nearest = min(open_actions, key=lambda a: (distance(a), a.decision_date))
+    note_shown(request, ("local_action", nearest.local_action_id))  # the nearest-fight hook then offers another city
     return render_to_string(
         "letters/nearest.html", {"letter_action": nearest, "near": distance(nearest) < 80}, request=request
     )

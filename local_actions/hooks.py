@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from core.extras import Section
+from core.extras import Section, shown
 from signatures.counting import public_counts
 
 from . import usmap
@@ -50,6 +50,7 @@ def nearest_local_fight(request, zip_code: str = "") -> str:
     nearest = miles = None
     if position:
         actions = LocalAction.objects.published().filter(status__in=OPEN_FIGHTS, latitude__isnull=False)
+        actions = actions.exclude(pk__in=shown(request, "local_action"))  # a city the letters section just named
         ranked = sorted(
             ((_miles(*position, float(a.latitude), float(a.longitude)), a) for a in actions), key=lambda pair: pair[0]
         )

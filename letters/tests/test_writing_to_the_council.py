@@ -222,3 +222,17 @@ def test_a_letter_written_on_the_spanish_site_is_confirmed_in_spanish(client, fi
     [(_, message)] = smtp.messages
     assert message["Subject"] == "Confirma tu carta al concejo de Chicago"
     assert "/es/letters/confirm/" in message.get_content()
+
+
+def test_the_thank_you_page_does_not_name_the_letters_city_twice(client, fight):
+    from local_actions.models import LocalAction
+    from signatures.models import Campaign
+
+    LocalAction.objects.filter(pk=fight.local_action_id).update(latitude=41.88, longitude=-87.63)
+    LocalAction.objects.create(city="Boston", state="MA", slug="boston-ma", status="active", latitude=42.36, longitude=-71.06)
+    petition = Campaign.objects.create(kind="petition", slug="p", title="Stop it", target="CEO", summary="S", body="B")
+    page = client.get(f"/petition/{petition.slug}/thank-you/?zip=60614").content.decode()
+    # The letter names Chicago; the nearest-fight section then offers the next city, not Chicago again.
+    assert "Near you: Chicago votes soon" in page
+    assert "The nearest local fight: Chicago" not in page
+    assert "The nearest local fight: Boston, MA" in page
