@@ -8,6 +8,11 @@ message has been written but *before* the final "." that ends it. A mail
 server delivers nothing it has not received the final dot for (RFC 5321
 4.1.1.4), so a crash before the record leaves nothing delivered (the next
 worker sends it), and a crash after it never makes a second copy.
+
+Known gap: a `kill -9` after the record commits and before the dot leaves
+(microseconds) loses that one message: recorded as sent, never delivered.
+Writing the record after the server's 250 (keeping a claim check before the
+dot) would turn that into at most one repeat instead.
 """
 
 import enum
